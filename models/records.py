@@ -1,0 +1,120 @@
+"""Pydantic records produced by the parsers. Every record carries its provenance
+(page numbers are 1-based, as a reader of the PDF counts them)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1"
+
+DocType = Literal["cluster_evaluation", "policy_evaluation", "presentation", "unknown"]
+Layout = Literal["grid", "narrative", "slides", "unknown"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DocumentInfo(Record):
+    file_name: str
+    sha256: str
+    pages: int
+    doc_type: DocType
+    layout: Layout
+    title: str | None = None
+
+
+class EvaluationInfo(Record):
+    """Who evaluated which cluster (or the policy), when, for which recognition period."""
+
+    evaluation_type: Literal["cluster", "policy"]
+    cluster: str | None = None
+    evaluator: str | None = None
+    date: str | None = Field(default=None, description="ISO date, YYYY-MM-DD or YYYY-MM")
+    year: int | None = None
+    period_kind: Literal["triennat", "quadriennat"] | None = None
+    period_number: int | None = Field(default=None, description="1 for the first triennat, ...")
+    page: int = 1
+
+
+class Phase(Record):
+    number: int
+    name: str
+    description: str
+    page: int
+
+
+class Question(Record):
+    number: int
+    text: str
+    page: int
+    intro: str = ""
+    synthesis: list[str] = Field(default_factory=list)
+    announced_criteria: int | None = Field(
+        default=None, description="criteria count stated in the intro ('3 critères ...'), if any")
+
+
+class Criterion(Record):
+    id: str = Field(description="Q<question>.C<index>, stable within the document")
+    question: int
+    index: int
+    theme: str | None
+    text: str
+    judgment: str | None = Field(description="label as printed")
+    judgment_normalised: str | None = None
+    judgment_level: int | None = Field(
+        default=None, description="0 Non atteint < 1 Partiel < 2 Satisfaisant < 3 Atteint")
+    constats: list[int] = Field(default_factory=list, description="constats printed in this row")
+    shared_constats: list[int] = Field(
+        default_factory=list, description="constats of a justification cell spanning this row and others")
+    text_shared: bool = Field(default=False, description="criterion cell spans several theme rows")
+    pages: list[int]
+
+
+class Constat(Record):
+    number: int
+    text: str
+    question: int
+    criterion: str = Field(description="id of the criterion whose row prints it")
+    applies_to: list[str] = Field(description="ids of every criterion the justification cell covers")
+    pages: list[int]
+
+
+class Figure(Record):
+    name: str
+    value: float
+    unit: str
+    date: str | None = None
+    context: str
+    page: int
+
+
+class PartnerMention(Record):
+    name: str
+    canonical: str
+    type: str
+    page: int
+    sentence: str
+    known: bool = True
+
+
+class ValidationWarning(Record):
+    code: str
+    message: str
+    page: int | None = None
+
+
+class ExtractionResult(Record):
+    schema_version: str = SCHEMA_VERSION
+    pipeline_version: str
+    document: DocumentInfo
+    evaluation: EvaluationInfo | None
+    phases: list[Phase] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
+    constats: list[Constat] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    partners: list[PartnerMention] = Field(default_factory=list)
+    warnings: list[ValidationWarning] = Field(default_factory=list)

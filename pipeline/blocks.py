@@ -1,0 +1,99 @@
+"""Stage 2b: the text outside grids as an ordered stream of blocks (paragraphs, headings)
+with their page, so parsers read the document in reading order with provenance."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from pipeline.grid_tables import LogicalTable, join_text
+from pipeline.pages import Line, Page
+
+SENTENCE_END = (".", ":", ";", "!", "?", "»", ")", "…")
+BULLET = re.compile(r"^[•▪◦●\-–\uf0b7\ufffd]\s*")
+
+
+@dataclass
+class Block:
+    kind: str  # "para" | "heading" | "bullet" | "table"
+    text: str
+    page: int
+    top: float
+    pages: list[int] = field(default_factory=list)
+    table: LogicalTable | None = None
+    size: float = 0.0
+
+    @property
+    def full_text(self) -> str:
+        """The block's text, with a table's cells included."""
+        if self.table is None:
+            return self.text
+        cells = [v for row in self.table.rows for v in row.cells.values() if v]
+        return "\n".join([self.text, *cells])
+
+
+def body_size(pages: list[Page]) -> float:
+    sizes = [w.size for p in pages for ln in p.lines for w in ln.words]
+    return median(sizes) if sizes else 10.0
+
+
+def _starts_block(prev: Line, line: Line, body: float) -> bool:
+    gap = line.top - prev.bottom
+    if gap > 0.55 * min(prev.size, line.size):
+        return True
+    if line.bold != prev.bold or abs(line.size - prev.size) > 0.8:
+        return True
+    return bool(BULLET.match(line.text))
+
+
+def _kind(lines: list[Line], body: float) -> str:
+    first = lines[0]
+    if BULLET.match(first.text):
+        return "bullet"
+    if (first.size >= body + 1.5 or all(ln.bold for ln in lines)) and len(lines) <= 4:
+        return "heading"
+    return "para"
+
+
+def page_blocks(page: Page, consumed: set[int], body: float) -> list[Block]:
+    blocks: list[Block] = []
+    group: list[Line] = []
+
+    def flush() -> None:
+        if group:
+            text = join_text([BULLET.sub("", ln.text) if i == 0 else ln.text for i, ln in enumerate(group)])
+            blocks.append(Block(_kind(group, body), text, page.number, group[0].top, [page.number],
+                                size=max(ln.size for ln in group)))
+            group.clear()
+
+    for line in page.lines:
+        if id(line) in consumed:
+            flush()
+            continue
+        if group and _starts_block(group[-1], line, body):
+            flush()
+        group.append(line)
+    flush()
+    return blocks
+
+
+def document_blocks(pages: list[Page], tables: list[LogicalTable], consumed: set[int]) -> list[Block]:
+    """Paragraphs and tables in reading order; a paragraph cut by a page break is rejoined."""
+    body = body_size(pages)
+    out: list[Block] = []
+    by_page: dict[int, list[Block]] = {p.number: page_blocks(p, consumed, body) for p in pages}
+    for t in tables:
+        by_page.setdefault(t.pages[0], []).append(
+            Block("table", t.title, t.pages[0], t.first_top, list(t.pages), t))
+    for number in sorted(by_page):
+        page_list = sorted(by_page[number], key=lambda b: b.top)
+        for block in page_list:
+            prev = out[-1] if out else None
+            if (prev and block is page_list[0] and prev.kind == "para" and block.kind == "para"
+                    and not prev.text.rstrip().endswith(SENTENCE_END) and block.text[:1].islower()):
+                prev.text = join_text([prev.text, block.text])
+                prev.pages.append(block.page)
+                continue
+            out.append(block)
+    return out

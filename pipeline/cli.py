@@ -1,0 +1,217 @@
+"""The `evalgraph` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from neo4j import Driver
+from neo4j.exceptions import AuthError, ServiceUnavailable
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline import PIPELINE_VERSION, neo4j_server
+from pipeline.config import Neo4jSettings, local_server_home, make_driver
+from pipeline.pages import DocumentReadError
+
+app = typer.Typer(
+    help="evalgraph: evaluation reports of Walloon business clusters (PDF) -> Neo4j knowledge graph.\n\n"
+         "Neo4j is reached through NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (and NEO4J_DATABASE).",
+    no_args_is_help=True, add_completion=False)
+neo4j_app = typer.Typer(help="Run the bundled Neo4j 5.26 Community server (Bolt on 127.0.0.1).",
+                        no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+# not a terminal (CI logs, pipes): wide enough for the summary table instead of rich's 80 columns
+console = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True)
+
+
+def _driver(settings: Neo4jSettings) -> Driver:
+    driver = make_driver(settings)
+    try:
+        driver.verify_connectivity()
+    except ServiceUnavailable as exc:
+        driver.close()
+        err.print(f"[red]Neo4j does not answer at {settings.uri}[/red] ({exc}). "
+                  "Start the bundled server with `evalgraph neo4j start` or set NEO4J_URI.")
+        raise typer.Exit(2) from exc
+    except AuthError as exc:
+        driver.close()
+        err.print(f"[red]Neo4j at {settings.uri} refused user {settings.user!r}[/red]: check NEO4J_PASSWORD.")
+        raise typer.Exit(2) from exc
+    return driver
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="A PDF evaluation report.", exists=True, dir_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the records as JSON (see docs/extract-json.md).")]
+    = False,
+) -> None:
+    """Extract one PDF's records without any database."""
+    from pipeline.extract import extract_document
+
+    try:
+        result = extract_document(file)
+    except DocumentReadError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    if as_json:
+        sys.stdout.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
+        return
+    doc, ev = result.document, result.evaluation
+    console.print(f"[bold]{doc.file_name}[/bold]  {doc.doc_type} ({doc.layout}), {doc.pages} pages")
+    if ev:
+        console.print(f"  evaluation: cluster={ev.cluster} evaluator={ev.evaluator} date={ev.date} "
+                      f"period={ev.period_kind} {ev.period_number or ''}")
+    console.print(f"  questions {len(result.questions)}, criteria {len(result.criteria)}, "
+                  f"constats {len(result.constats)}, phases {len(result.phases)}")
+    for c in result.criteria:
+        console.print(f"  {c.id:8} {c.judgment_normalised or c.judgment or '-':12} {c.theme or ''} "
+                      f"constats={c.constats or c.shared_constats}")
+    for w in result.warnings:
+        console.print(f"  [yellow]warning[/yellow] {w.code} (page {w.page}): {w.message}")
+
+
+def _summary_table(rows: list) -> Table:
+    table = Table(title="Ingest summary")
+    for col in ("Document", "Status", "Type", "Cluster", "Year", "Evaluator", "Pages", "Questions",
+                "Criteria", "Constats", "Warnings"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        res = r.result
+        ev = res.evaluation if res else None
+        status = {"failed": "[red]failed[/red]", "unchanged": "[dim]unchanged[/dim]"}.get(r.status, r.status)
+        table.add_row(
+            r.source, status, res.document.doc_type if res else "", (ev.cluster or "") if ev else "",
+            str(ev.year or "") if ev else "", (ev.evaluator or "") if ev else "",
+            str(res.document.pages) if res else "", str(len(res.questions)) if res else "",
+            str(len(res.criteria)) if res else "", str(len(res.constats)) if res else "",
+            str(len(res.warnings)) if res else "")
+    return table
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Folders, PDF files, globs or .zip archives.")],
+    prune: Annotated[bool, typer.Option(help="Delete documents no longer present in PATHS.")] = False,
+) -> None:
+    """Extract every PDF and load it into Neo4j; unchanged files are skipped."""
+    from pipeline.ingest import discover, ingest_paths
+
+    settings = Neo4jSettings.from_env()
+    files = discover(paths)
+    if not files:
+        err.print(f"[red]no PDF found in {' '.join(paths)}[/red]")
+        raise typer.Exit(1)
+    driver = _driver(settings)
+    with driver, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("ingesting", total=len(files))
+
+        def advance(row) -> None:
+            progress.update(task, advance=1, description=f"{row.source}: {row.status}")
+
+        rows = ingest_paths(driver, paths, settings.database, prune=prune, on_document=advance)
+    console.print(_summary_table(rows))
+    for r in rows:
+        if r.status == "failed":
+            err.print(f"[red]failed[/red] {r.reason}")
+        elif r.result and r.result.warnings and r.status != "unchanged":
+            for w in r.result.warnings:
+                console.print(f"[yellow]warning[/yellow] {r.source} {w.code} (page {w.page}): {w.message}")
+    _print_graph_counts(settings)
+    if any(r.status == "failed" for r in rows):
+        raise typer.Exit(1)
+
+
+def _print_graph_counts(settings: Neo4jSettings) -> None:
+    with _driver(settings) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (n) WHERE NOT n:SchemaVersion UNWIND labels(n) AS label "
+            "RETURN label, count(*) AS n ORDER BY label", database_=settings.database)
+        table = Table(title=f"Graph at {settings.uri}")
+        table.add_column("Label")
+        table.add_column("Nodes", justify="right")
+        for r in records:
+            table.add_row(r["label"], str(r["n"]))
+        console.print(table)
+        records, _, _ = driver.execute_query(
+            "MATCH (c:Cluster)<-[:EVALUATES]-(e:Evaluation) "
+            "RETURN c.name AS cluster, collect(DISTINCT e.year) AS years ORDER BY cluster",
+            database_=settings.database)
+        for r in records:
+            console.print(f"Cluster {r['cluster']}: evaluations {sorted(y for y in r['years'] if y)}")
+
+
+@app.command()
+def summary() -> None:
+    """Print what the graph holds (nodes per label, evaluations per cluster)."""
+    _print_graph_counts(Neo4jSettings.from_env())
+
+
+@app.command()
+def schema() -> None:
+    """Apply pending schema migrations (ingest does this too) and print the version."""
+    from graph_schema import apply_migrations, current_version
+
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        applied = apply_migrations(driver, settings.database)
+        console.print(f"schema version {current_version(driver, settings.database)}"
+                      + (f" (applied: {', '.join(applied)})" if applied else " (up to date)"))
+
+
+@app.command()
+def version() -> None:
+    """Print the pipeline version (part of the cache and re-ingest key)."""
+    console.print(PIPELINE_VERSION)
+
+
+def _server_args() -> tuple[Path, str, int, str, str]:
+    s = Neo4jSettings.from_env()
+    if s.host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[red]NEO4J_URI {s.uri} is not local[/red]: the bundled server only listens on loopback.")
+        raise typer.Exit(2)
+    return local_server_home(), "127.0.0.1" if s.host == "localhost" else s.host, s.port, s.user, s.password
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Fetch the jars if needed, start the server in the background, wait until Bolt answers."""
+    home, host, port, user, password = _server_args()
+    try:
+        st = neo4j_server.start(home, host, port, user, password)
+    except neo4j_server.Neo4jServerError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"Neo4j {st.describe()} (data in {home})")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the bundled server cleanly."""
+    home, *_ = _server_args()
+    console.print("stopped" if neo4j_server.stop(home) else "not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Say whether the bundled server runs and answers."""
+    home, host, port, user, password = _server_args()
+    st = neo4j_server.status(home, host, port, user, password)
+    console.print(f"Neo4j {st.describe()}")
+    if not st.answering:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Settings read from the environment, so the same code targets the bundled local
+Neo4j, a Docker container, Aura or a company server without edits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+DEFAULT_PASSWORD = "evalgraph-dev"  # local development server only; override with NEO4J_PASSWORD
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    uri: str
+    user: str
+    password: str
+    database: str | None
+
+    @property
+    def host(self) -> str:
+        return urlparse(self.uri).hostname or "127.0.0.1"
+
+    @property
+    def port(self) -> int:
+        return urlparse(self.uri).port or 7687
+
+    @classmethod
+    def from_env(cls) -> Neo4jSettings:
+        return cls(
+            uri=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
+            user=os.environ.get("NEO4J_USER", "neo4j"),
+            password=os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD),
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
+
+
+def local_server_home() -> Path:
+    """Where the bundled server keeps its data and logs (git-ignored)."""
+    return Path(os.environ.get("EVALGRAPH_NEO4J_HOME", PROJECT_ROOT / "var" / "neo4j"))
+
+
+def make_driver(settings: Neo4jSettings):  # -> neo4j.Driver (import kept lazy for the CLI's start-up)
+    """The one place drivers are built: server notifications (hints about labels that do not
+    exist yet in a fresh database) are not errors and would drown the CLI output."""
+    from neo4j import GraphDatabase
+
+    return GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
+                                notifications_min_severity="OFF")

@@ -1,0 +1,47 @@
+"""One PDF -> ExtractionResult. Pure: no database, no Prefect; safe to run in any worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from models import DocumentInfo, ExtractionResult, ValidationWarning
+from pipeline import PIPELINE_VERSION
+from pipeline.blocks import document_blocks
+from pipeline.doc_meta import classify, evaluation_info
+from pipeline.furniture import strip_furniture
+from pipeline.grid_parser import parse_grid_document
+from pipeline.grid_tables import find_grids
+from pipeline.pages import read_pages, sha256_of
+
+
+def extract_document(path: Path) -> ExtractionResult:
+    """Raises pipeline.pages.DocumentReadError (naming file and page) for unreadable input."""
+    path = Path(path)
+    sha = sha256_of(path)
+    pages = strip_furniture(read_pages(path))
+    warnings: list[ValidationWarning] = [
+        ValidationWarning(code="image_only_page", page=p.number,
+                          message=f"{path.name}, page {p.number}: no text layer (scanned image); "
+                                  "its content was not extracted")
+        for p in pages if p.image_only
+    ]
+    scan = find_grids(pages)
+    blocks = document_blocks(pages, scan.tables, scan.consumed)
+    kind, cluster = classify(pages, blocks, bool(scan.tables))
+    grid = parse_grid_document(blocks)
+    warnings += grid.warnings
+    if kind.doc_type == "unknown":
+        warnings.append(ValidationWarning(
+            code="unknown_layout", page=1,
+            message=f"{path.name}: not recognised as a cluster evaluation, policy evaluation or presentation"))
+    return ExtractionResult(
+        pipeline_version=PIPELINE_VERSION,
+        document=DocumentInfo(file_name=path.name, sha256=sha, pages=len(pages), doc_type=kind.doc_type,
+                              layout=kind.layout, title=kind.title),
+        evaluation=evaluation_info(kind, cluster, pages, blocks),
+        phases=grid.phases,
+        questions=grid.questions,
+        criteria=grid.criteria,
+        constats=grid.constats,
+        warnings=warnings,
+    )

@@ -1,0 +1,71 @@
+"""The curated gazetteer (pipeline/data/gazetteer.json) and exact alias lookup.
+
+Matching is case- and accent-insensitive on whole words; fuzzy resolution of
+unseen spellings lives in the entity-resolution stage.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from pipeline.grid_tables import fold
+
+DATA = Path(__file__).resolve().parent / "data" / "gazetteer.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    canonical: str
+    types: tuple[str, ...]
+    aliases: tuple[str, ...]
+    domain: str | None = None
+
+
+@lru_cache(maxsize=1)
+def entries() -> tuple[Entry, ...]:
+    raw = json.loads(DATA.read_text(encoding="utf-8"))["entries"]
+    return tuple(Entry(e["canonical"], tuple(e["types"]), tuple(e["aliases"]), e.get("domain")) for e in raw)
+
+
+def _alias_pattern(alias: str) -> re.Pattern[str]:
+    body = re.escape(fold(alias)).replace(r"\ ", r"\s+")
+    return re.compile(rf"(?<![\w+]){body}(?![\w+])")
+
+
+@cache
+def _patterns(kind: str | None) -> tuple[tuple[re.Pattern[str], Entry], ...]:
+    pairs = [(a, e) for e in entries() if kind is None or kind in e.types for a in e.aliases]
+    pairs.sort(key=lambda p: -len(p[0]))  # longest alias first: "INFOPOLE cluster TIC" before "cluster TIC"
+    return tuple((_alias_pattern(a), e) for a, e in pairs)
+
+
+def find_all(text: str, kind: str | None = None) -> list[tuple[int, int, Entry]]:
+    """Non-overlapping (start, end, entry) matches, leftmost-longest, in folded-text offsets.
+
+    Short all-caps aliases (acronyms such as ADE, EY) only match in capitals in the source.
+    """
+    folded = fold(text)
+    taken: list[tuple[int, int, Entry]] = []
+    for pattern, entry in _patterns(kind):
+        for m in pattern.finditer(folded):
+            if any(m.start() < e and s < m.end() for s, e, _ in taken):
+                continue
+            original = text[m.start():m.end()]
+            if len(original) <= 4 and not original.isupper() and fold(original) == original.lower() and \
+                    any(a.isupper() and fold(a) == m.group(0) for a in entry.aliases):
+                continue
+            taken.append((m.start(), m.end(), entry))
+    return sorted(taken, key=lambda t: t[0])
+
+
+def lookup(name: str, kind: str | None = None) -> Entry | None:
+    """The entry whose alias is exactly `name` (folded), if any."""
+    key = " ".join(fold(name).split())
+    for e in entries():
+        if (kind is None or kind in e.types) and any(" ".join(fold(a).split()) == key for a in e.aliases):
+            return e
+    return None

@@ -1,0 +1,203 @@
+"""Stage 4: ExtractionResult -> Neo4j, one transaction per document.
+
+A document owns its facts (evaluation, questions, criteria, judgments, constats,
+phases): every owned node carries `source` (the document's file name) and `page`.
+Loading a changed document deletes its own facts and writes the new ones in the
+same transaction, so the graph never holds half a document, and shared nodes
+(clusters, organisations) that other documents point to are left alone.
+Parameterised Cypher only; lists are written with UNWIND.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from neo4j import Driver, ManagedTransaction
+
+from models import ExtractionResult
+
+OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase")
+
+Status = Literal["loaded", "replaced", "unchanged"]
+
+
+@dataclass
+class LoadOutcome:
+    source: str
+    status: Status
+    counters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def records_written(self) -> int:
+        return self.counters.get("nodes_created", 0) + self.counters.get("relationships_created", 0)
+
+
+def _add(total: dict[str, int], summary: Any) -> None:
+    c = summary.counters
+    for key in ("nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
+                "properties_set", "labels_added"):
+        total[key] = total.get(key, 0) + getattr(c, key)
+
+
+def known_documents(driver: Driver, database: str | None = None) -> dict[str, tuple[str, str]]:
+    """source -> (sha256, pipeline_version) of every loaded document, in one query."""
+    records, _, _ = driver.execute_query(
+        "MATCH (d:Document) RETURN d.source AS source, d.sha256 AS sha, d.pipeline_version AS version",
+        database_=database)
+    return {r["source"]: (r["sha"], r["version"]) for r in records}
+
+
+def _uid(source: str, kind: str, local: object) -> str:
+    return f"{source}#{kind}:{local}"
+
+
+def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
+    doc, ev = result.document, result.evaluation
+    eval_uid = _uid(source, "evaluation", 1)
+    evaluation = None
+    if ev is not None:
+        evaluation = {**ev.model_dump(), "uid": eval_uid}
+    questions = [{"uid": _uid(source, "question", q.number), "number": q.number, "text": q.text,
+                  "intro": q.intro, "synthesis": q.synthesis, "page": q.page,
+                  "announced_criteria": q.announced_criteria} for q in result.questions]
+    criteria = [{"uid": _uid(source, "criterion", c.id), "id": c.id,
+                 "question_uid": _uid(source, "question", c.question), "question": c.question,
+                 "index": c.index, "theme": c.theme, "text": c.text, "text_shared": c.text_shared,
+                 "page": c.pages[0], "pages": c.pages,
+                 "judgment": None if c.judgment is None else {
+                     "uid": _uid(source, "judgment", c.id), "label": c.judgment,
+                     "normalised": c.judgment_normalised, "level": c.judgment_level, "page": c.pages[0]}}
+                for c in result.criteria]
+    constats = [{"uid": _uid(source, "constat", k.number), "number": k.number, "text": k.text,
+                 "question": k.question, "page": k.pages[0], "pages": k.pages,
+                 "links": [{"criterion_uid": _uid(source, "criterion", cid), "primary": cid == k.criterion}
+                           for cid in k.applies_to]}
+                for k in result.constats]
+    phases = [{"uid": _uid(source, "phase", p.number), **p.model_dump()} for p in result.phases]
+    warnings = [f"{w.code}" + (f" (page {w.page})" if w.page else "") + f": {w.message}"
+                for w in result.warnings]
+    return {
+        "source": source,
+        "doc": {"sha256": doc.sha256, "file_name": doc.file_name, "pages": doc.pages,
+                "doc_type": doc.doc_type, "layout": doc.layout, "title": doc.title,
+                "pipeline_version": result.pipeline_version, "warnings": warnings,
+                "warning_count": len(warnings)},
+        "evaluation": evaluation, "questions": questions, "criteria": criteria,
+        "constats": constats, "phases": phases,
+    }
+
+
+_DELETE_OWNED = "MATCH (n:{label} {{source: $source}}) DETACH DELETE n"
+
+_WRITE_DOCUMENT = """
+MERGE (d:Document {source: $source})
+SET d += $doc, d.ingested_at = datetime()
+"""
+
+_WRITE_EVALUATION = """
+MATCH (d:Document {source: $source})
+CREATE (e:Evaluation {uid: $ev.uid, source: $source, page: $ev.page})
+SET e.evaluation_type = $ev.evaluation_type, e.date = $ev.date, e.year = $ev.year,
+    e.evaluator = $ev.evaluator, e.period_kind = $ev.period_kind, e.period_number = $ev.period_number,
+    e.cluster = $ev.cluster
+CREATE (d)-[:REPORTS {source: $source}]->(e)
+FOREACH (_ IN CASE WHEN $ev.cluster IS NULL THEN [] ELSE [1] END |
+  MERGE (c:Cluster {name: $ev.cluster})
+  CREATE (e)-[:EVALUATES {source: $source, page: $ev.page}]->(c))
+FOREACH (_ IN CASE WHEN $ev.evaluator IS NULL THEN [] ELSE [1] END |
+  MERGE (o:Organisation {name: $ev.evaluator})
+  SET o:Evaluator
+  CREATE (e)-[:CONDUCTED_BY {source: $source, page: $ev.page}]->(o))
+"""
+
+_WRITE_QUESTIONS = """
+MATCH (e:Evaluation {uid: $eval_uid})
+UNWIND $questions AS q
+CREATE (n:Question {uid: q.uid, source: $source})
+SET n.number = q.number, n.text = q.text, n.intro = q.intro, n.synthesis = q.synthesis,
+    n.page = q.page, n.announced_criteria = q.announced_criteria
+CREATE (e)-[:HAS_QUESTION]->(n)
+"""
+
+_WRITE_CRITERIA = """
+UNWIND $criteria AS c
+MATCH (q:Question {uid: c.question_uid})
+CREATE (n:Criterion {uid: c.uid, source: $source})
+SET n.id = c.id, n.question = c.question, n.index = c.index, n.theme = c.theme, n.text = c.text,
+    n.text_shared = c.text_shared, n.page = c.page, n.pages = c.pages
+CREATE (q)-[:HAS_CRITERION]->(n)
+WITH n, c WHERE c.judgment IS NOT NULL
+CREATE (j:Judgment {uid: c.judgment.uid, source: $source})
+SET j.label = c.judgment.label, j.normalised = c.judgment.normalised, j.level = c.judgment.level,
+    j.page = c.judgment.page
+CREATE (n)-[:HAS_JUDGMENT]->(j)
+"""
+
+_WRITE_CONSTATS = """
+UNWIND $constats AS k
+CREATE (n:Constat {uid: k.uid, source: $source})
+SET n.number = k.number, n.text = k.text, n.question = k.question, n.page = k.page, n.pages = k.pages
+WITH n, k
+UNWIND k.links AS link
+MATCH (c:Criterion {uid: link.criterion_uid})
+CREATE (n)-[:JUSTIFIES {primary: link.primary}]->(c)
+"""
+
+_WRITE_PHASES = """
+MATCH (e:Evaluation {uid: $eval_uid})
+UNWIND $phases AS p
+CREATE (n:Phase {uid: p.uid, source: $source})
+SET n.number = p.number, n.name = p.name, n.description = p.description, n.page = p.page
+CREATE (e)-[:HAS_PHASE]->(n)
+"""
+
+
+def _write(tx: ManagedTransaction, params: dict[str, Any], replacing: bool) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    source = params["source"]
+    if replacing:
+        for label in OWNED_LABELS:
+            _add(totals, tx.run(_DELETE_OWNED.format(label=label), source=source).consume())
+        _add(totals, tx.run("MATCH ()-[r {source: $source}]->() DELETE r", source=source).consume())
+    _add(totals, tx.run(_WRITE_DOCUMENT, source=source, doc=params["doc"]).consume())
+    ev = params["evaluation"]
+    if ev is not None:
+        _add(totals, tx.run(_WRITE_EVALUATION, source=source, ev=ev).consume())
+        _add(totals, tx.run(_WRITE_QUESTIONS, source=source, eval_uid=ev["uid"],
+                            questions=params["questions"]).consume())
+        _add(totals, tx.run(_WRITE_PHASES, source=source, eval_uid=ev["uid"], phases=params["phases"]).consume())
+    _add(totals, tx.run(_WRITE_CRITERIA, source=source, criteria=params["criteria"]).consume())
+    _add(totals, tx.run(_WRITE_CONSTATS, source=source, constats=params["constats"]).consume())
+    return totals
+
+
+def load_document(driver: Driver, result: ExtractionResult, database: str | None = None,
+                  known: dict[str, tuple[str, str]] | None = None) -> LoadOutcome:
+    """Write one document atomically. Unchanged (same bytes, same pipeline version): no write at all."""
+    source = result.document.file_name
+    if known is None:
+        known = known_documents(driver, database)
+    previous = known.get(source)
+    if previous == (result.document.sha256, result.pipeline_version):
+        return LoadOutcome(source, "unchanged")
+    params = _params(result, source)
+    with driver.session(database=database) as session:
+        counters = session.execute_write(_write, params, previous is not None)
+    return LoadOutcome(source, "replaced" if previous else "loaded", counters)
+
+
+def prune_documents(driver: Driver, keep: set[str], database: str | None = None) -> list[str]:
+    """Delete the documents (and their own facts) whose source is not in `keep`."""
+    gone = sorted(set(known_documents(driver, database)) - keep)
+    for source in gone:
+        with driver.session(database=database) as session:
+            session.execute_write(_delete_document, source)
+    return gone
+
+
+def _delete_document(tx: ManagedTransaction, source: str) -> None:
+    for label in OWNED_LABELS:
+        tx.run(_DELETE_OWNED.format(label=label), source=source).consume()
+    tx.run("MATCH ()-[r {source: $source}]->() DELETE r", source=source).consume()
+    tx.run("MATCH (d:Document {source: $source}) DETACH DELETE d", source=source).consume()

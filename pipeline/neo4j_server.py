@@ -1,0 +1,180 @@
+"""Fetch, start, stop and probe the bundled Neo4j 5.26 Community server.
+
+The server is the real Neo4j engine from Maven Central (org.neo4j:neo4j and
+org.neo4j:neo4j-bolt) run by neo4j_server/src/EvalgraphNeo4j.java; nothing here
+mocks it. Maven fetches the jars once; javac compiles the launcher once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from neo4j.exceptions import AuthError, ServiceUnavailable
+
+from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
+
+SERVER_DIR = PROJECT_ROOT / "neo4j_server"
+LIB_DIR = SERVER_DIR / "lib"
+CLASSES_DIR = SERVER_DIR / "classes"
+LAUNCHER_SRC = SERVER_DIR / "src" / "EvalgraphNeo4j.java"
+LAUNCHER_CLASS = CLASSES_DIR / "EvalgraphNeo4j.class"
+READY_MARK = "evalgraph-neo4j: ready"
+
+
+class Neo4jServerError(RuntimeError):
+    """The bundled server could not be fetched, built, started or stopped."""
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    pid: int | None
+    running: bool
+    answering: bool
+    uri: str
+
+    def describe(self) -> str:
+        if self.answering:
+            return f"running (pid {self.pid}) and answering on {self.uri}"
+        if self.running:
+            return f"process {self.pid} is alive but {self.uri} does not answer yet"
+        return "stopped"
+
+
+def _run(cmd: list[str], cwd: Path, what: str) -> None:
+    try:
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise Neo4jServerError(f"{what}: {cmd[0]} is not installed ({exc})") from exc
+    if proc.returncode != 0:
+        tail = (proc.stdout + proc.stderr)[-3000:]
+        raise Neo4jServerError(f"{what} failed (exit {proc.returncode}):\n{tail}")
+
+
+def ensure_installed() -> None:
+    """Download the jars (Maven) and compile the launcher (javac) if not done yet."""
+    if not LIB_DIR.is_dir() or not any(LIB_DIR.glob("neo4j-bolt-*.jar")):
+        if shutil.which("mvn") is None:
+            raise Neo4jServerError("Maven (mvn) is needed once to fetch the Neo4j jars from Maven Central")
+        _run(
+            ["mvn", "-q", "-B", "dependency:copy-dependencies", f"-DoutputDirectory={LIB_DIR}",
+             "-DincludeScope=runtime"],
+            SERVER_DIR, "fetching Neo4j jars from Maven Central",
+        )
+    if not LAUNCHER_CLASS.exists() or LAUNCHER_CLASS.stat().st_mtime < LAUNCHER_SRC.stat().st_mtime:
+        CLASSES_DIR.mkdir(parents=True, exist_ok=True)
+        _run(["javac", "-d", str(CLASSES_DIR), "-cp", f"{LIB_DIR}/*", str(LAUNCHER_SRC)],
+             SERVER_DIR, "compiling the Neo4j launcher")
+
+
+def _pid_file(home: Path) -> Path:
+    return home / "evalgraph-neo4j.pid"
+
+
+def _read_pid(home: Path) -> int | None:
+    try:
+        pid = int(_pid_file(home).read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return pid
+    return pid
+
+
+def bolt_answers(uri: str, user: str, password: str, timeout: float = 3.0) -> bool:
+    """True when a Bolt handshake with these credentials succeeds."""
+    try:
+        with make_driver(Neo4jSettings(uri, user, password, None)) as driver:
+            driver.verify_connectivity()
+        return True
+    except (ServiceUnavailable, OSError):
+        return False
+
+
+def status(home: Path, host: str, port: int, user: str, password: str) -> ServerStatus:
+    pid = _read_pid(home)
+    uri = f"bolt://{host}:{port}"
+    try:
+        answering = bolt_answers(uri, user, password)
+    except AuthError as exc:
+        raise Neo4jServerError(f"a server answers on {uri} but refuses user {user!r}: "
+                               f"check NEO4J_PASSWORD ({exc.message})") from exc
+    return ServerStatus(pid=pid, running=pid is not None, answering=answering, uri=uri)
+
+
+def start(home: Path, host: str, port: int, user: str, password: str,
+          heap: str | None = None, wait_seconds: float = 180.0) -> ServerStatus:
+    """Start the server in the background (idempotent) and wait until Bolt answers."""
+    if user != "neo4j":
+        raise Neo4jServerError("the bundled server has one user, 'neo4j' (set NEO4J_USER=neo4j)")
+    current = status(home, host, port, user, password)
+    if current.running and current.answering:
+        return current
+    if not current.running and current.answering:
+        raise Neo4jServerError(f"another server already listens on {current.uri}; "
+                               "set NEO4J_URI to use it or pick another port")
+    ensure_installed()
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "evalgraph-neo4j.out"
+    log_offset = log_path.stat().st_size if log_path.exists() else 0
+    proc: subprocess.Popen[bytes] | None = None
+    if not current.running:
+        heap = heap or os.environ.get("EVALGRAPH_NEO4J_HEAP", "1g")
+        env = {**os.environ, "NEO4J_PASSWORD": password}
+        with log_path.open("ab") as log:
+            proc = subprocess.Popen(
+                ["java", f"-Xmx{heap}", "-cp", f"{LIB_DIR}/*{os.pathsep}{CLASSES_DIR}",
+                 "EvalgraphNeo4j", str(home), host, str(port)],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=env, start_new_session=True,
+            )
+        _pid_file(home).write_text(str(proc.pid))
+    # The launcher prints its ready line only after the password is set; probing Bolt
+    # with credentials before that would count as failed logins and lock the user.
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            break
+        if proc is None or READY_MARK in _read_from(log_path, log_offset):
+            current = status(home, host, port, user, password)
+            if current.answering:
+                return current
+            if not current.running:
+                break
+        time.sleep(0.5)
+    tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+    raise Neo4jServerError(f"Neo4j did not answer on bolt://{host}:{port} in time; log tail:\n{tail}")
+
+
+def _read_from(path: Path, offset: int) -> str:
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            return fh.read().decode(errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def stop(home: Path, wait_seconds: float = 60.0) -> bool:
+    """Stop the server cleanly (SIGTERM runs Neo4j's shutdown hook). False if it was not running."""
+    pid = _read_pid(home)
+    if pid is None:
+        _pid_file(home).unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline and _read_pid(home) is not None:
+        time.sleep(0.5)
+    if _read_pid(home) is not None:
+        os.kill(pid, signal.SIGKILL)
+    _pid_file(home).unlink(missing_ok=True)
+    return True
