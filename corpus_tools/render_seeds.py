@@ -12,12 +12,15 @@ reads the PDFs like any other.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
+
 from corpus_tools.flow_pdf import Block, FlowDocument, build_flow_pdf
-from corpus_tools.grid_pdf import GridQuestion, GridReport, GridRow, TableBreak, build_grid_pdf
+from corpus_tools.grid_pdf import GridQuestion, GridReport, GridRow, TableBreak, build_grid_pdf, expected_records
 
 CONSTAT = re.compile(r"Constat\s+(\d+)\s*:\s*(.*?)\s*(?=Constat\s+\d+\s*:|$)", re.S)
 SENTENCE_END = (".", ":", ";", "!", "?", "»", ")")
@@ -380,6 +383,7 @@ SEEDS = {
 
 
 def render_all(seeds: Path, out: Path) -> list[Path]:
+    rl_config.invariant = True  # no timestamp or random id: the same seed gives the same bytes
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for stem, (file_name, kind, convert) in SEEDS.items():
@@ -387,6 +391,10 @@ def render_all(seeds: Path, out: Path) -> list[Path]:
         target = out / f"{stem}.pdf"
         if kind == "grid":
             build_grid_pdf(spec, target)
+            truth = out / f"{stem}.expected.json"
+            truth.write_text(json.dumps(expected_records(spec), ensure_ascii=False, indent=1) + "\n",
+                             encoding="utf-8")
+            written.append(truth)
         else:
             build_flow_pdf(spec, target)
         written.append(target)

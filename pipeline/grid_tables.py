@@ -43,6 +43,8 @@ class Columns:
     keys: list[str]
     lefts: list[float]  # left boundary of each column; lefts[0] is the table's left edge
     right: float
+    # unruled grids: where each column's left-aligned text starts (its header word's x0)
+    text_starts: list[float] | None = None
 
     def index(self, word: Word) -> int | None:
         x = word.x0 + 0.5
@@ -104,9 +106,8 @@ def _columns(header: dict[str, Word], page: Page, y: float) -> Columns:
             left_rules = [x for x in crossing if x <= header[k].x0 + 1]
             ruled.append(left_rules[-1] if left_rules else header[k].x0 - 3)
         return Columns(keys, ruled, crossing[-1])
-    right = max(w.x1 for w in header.values()) + 40
-    right = max([right, *[ln.x1 for ln in page.lines if ln.top > y][:1]])
-    return Columns(keys, lefts, max(right, page.width - lefts[0]))
+    # without rules nothing marks the right edge: the last column runs to the page edge
+    return Columns(keys, lefts, page.width, [header[k].x0 for k in keys])
 
 
 def _is_flow(line: Line, cols: Columns) -> bool:
@@ -115,14 +116,23 @@ def _is_flow(line: Line, cols: Columns) -> bool:
         return True
     if line.x0 < cols.lefts[0] - 6:
         return True
-    for a, b in zip(line.words, line.words[1:], strict=False):
+    starts = cols.text_starts
+    if starts is not None and line.words and not _at_column_start(line.words[0], cols):
+        return True
+    for a, b in itertools.pairwise(line.words):
         gap = b.x0 - a.x1
         ca, cb = cols.index(a), cols.index(b)
         if ca is None or cb is None:
             return True
-        if ca != cb and gap < 0.45 * a.size:
+        if ca != cb and (gap < 0.45 * a.size or (starts is not None and not _at_column_start(b, cols))):
             return True
     return all(cols.index(w) is None for w in line.words)
+
+
+def _at_column_start(word: Word, cols: Columns, tolerance: float = 2.5) -> bool:
+    """Without rules, cell text is recognised by starting where its column's header starts."""
+    col = cols.index(word)
+    return col is not None and cols.text_starts is not None and abs(word.x0 - cols.text_starts[col]) <= tolerance
 
 
 def _ruled_bottom(page: Page, cols: Columns, top: float) -> float | None:
@@ -358,8 +368,11 @@ def _stitch(table: LogicalTable, frag: _Body, first: bool = False) -> None:
     rows = list(frag.rows)
     if not first and rows and table.rows:
         head, last = rows[0], table.rows[-1]
+        # the row cut by the break, repeated: same theme and judgment, and the same criterion
+        # unless that cell is a merged one that continues empty
         same = all(head.cells.get(k) == last.cells.get(k) and not _empty(head.cells.get(k))
-                   for k in ("theme", "criterion", "judgment") if k in head.cells)
+                   for k in ("theme", "judgment") if k in head.cells) and (
+            _empty(head.cells.get("criterion")) or head.cells.get("criterion") == last.cells.get("criterion"))
         continues = all(_empty(head.cells.get(k)) for k in ("theme", "judgment") if k in head.cells)
         if same or continues:
             for key, value in head.cells.items():

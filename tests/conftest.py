@@ -1,0 +1,68 @@
+"""Shared fixtures. The Neo4j tests use a real Neo4j 5.26 server: the bundled one, started
+here on its own port and data folder, or a disposable one named by EVALGRAPH_TEST_NEO4J_URI.
+Nothing is skipped: if no server can be had, the tests that need it fail."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import Driver
+
+from models import ExtractionResult
+from pipeline import neo4j_server
+from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
+from pipeline.extract import extract_document
+
+CORPUS = PROJECT_ROOT / "corpus"
+TWIST_2025 = CORPUS / "twist_2025_kpmg_synthese.pdf"
+TWIST_2010 = CORPUS / "twist_2010_comase_synthese.pdf"
+POLICY_2011 = CORPUS / "politique_clustering_2011_synthese.pdf"
+SLIDES_2014 = CORPUS / "uwe_clustering_wallonie_2014_slides.pdf"
+
+
+@pytest.fixture(scope="session")
+def twist_2025() -> ExtractionResult:
+    return extract_document(TWIST_2025)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings() -> Iterator[Neo4jSettings]:
+    external = os.environ.get("EVALGRAPH_TEST_NEO4J_URI")
+    password = os.environ.get("EVALGRAPH_TEST_NEO4J_PASSWORD", "evalgraph-test")
+    if external:
+        yield Neo4jSettings(external, os.environ.get("EVALGRAPH_TEST_NEO4J_USER", "neo4j"), password, None)
+        return
+    port = int(os.environ.get("EVALGRAPH_TEST_NEO4J_PORT", "7688"))
+    home = PROJECT_ROOT / "var" / "neo4j-test"
+    before = neo4j_server.status(home, "127.0.0.1", port, "neo4j", password) if home.exists() else None
+    neo4j_server.start(home, "127.0.0.1", port, "neo4j", password)
+    yield Neo4jSettings(f"bolt://127.0.0.1:{port}", "neo4j", password, None)
+    if before is None or not before.running:
+        neo4j_server.stop(home)
+
+
+@pytest.fixture
+def driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
+    """A driver on an emptied test database (schema constraints are kept)."""
+    with make_driver(neo4j_settings) as drv:
+        drv.execute_query("MATCH (n) DETACH DELETE n")
+        yield drv
+
+
+@pytest.fixture
+def neo4j_env(neo4j_settings: Neo4jSettings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Environment that points the CLI at the test database."""
+    env = {"NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
+           "NEO4J_PASSWORD": neo4j_settings.password}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return {**os.environ, **env}
+
+
+def write_pdf_copy(src: Path, dst_dir: Path, name: str | None = None) -> Path:
+    dst = dst_dir / (name or src.name)
+    dst.write_bytes(src.read_bytes())
+    return dst
