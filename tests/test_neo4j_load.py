@@ -1,0 +1,144 @@
+"""Loading into a real Neo4j 5.26: provenance, idempotence, replacement of a changed file,
+isolation of failures. Counters and node counts are read back from the database."""
+
+from __future__ import annotations
+
+import shutil
+
+from neo4j import GraphDatabase
+
+from corpus_tools.grid_pdf import build_grid_pdf
+from corpus_tools.synthetic import Layout, make_report
+from pipeline.ingest import ingest_paths
+from tests.conftest import CORPUS, TWIST_2025
+
+
+def _counts(driver) -> dict[str, int]:
+    records, _, _ = driver.execute_query(
+        "MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS n "
+        "UNION ALL MATCH ()-[r]->() RETURN type(r) AS l, count(*) AS n")
+    return {r["l"]: r["n"] for r in records}
+
+
+def test_corpus_loads_twist_evaluations_of_2010_and_2025(driver):
+    rows = ingest_paths(driver, [CORPUS])
+    assert sorted(r.status for r in rows) == ["loaded"] * 4
+    records, _, _ = driver.execute_query(
+        "MATCH (c:Cluster {name:'TWIST'})<-[:EVALUATES]-(e:Evaluation) RETURN e.year AS year ORDER BY year")
+    assert [r["year"] for r in records] == [2010, 2025]
+    records, _, _ = driver.execute_query(
+        "MATCH (d:Document) RETURN d.file_name AS f, d.doc_type AS t, d.pages AS p, d.sha256 AS sha ORDER BY f")
+    assert [(r["f"], r["t"]) for r in records] == [
+        ("politique_clustering_2011_synthese.pdf", "policy_evaluation"),
+        ("twist_2010_comase_synthese.pdf", "cluster_evaluation"),
+        ("twist_2025_kpmg_synthese.pdf", "cluster_evaluation"),
+        ("uwe_clustering_wallonie_2014_slides.pdf", "presentation")]
+    assert all(len(r["sha"]) == 64 and r["p"] > 0 for r in records)
+    counts = _counts(driver)
+    assert counts["Question"] == 5 and counts["Criterion"] == 17 and counts["Judgment"] == 17
+    assert counts["Constat"] == 31 and counts["Evaluation"] == 3
+
+
+def test_every_fact_has_provenance(driver):
+    ingest_paths(driver, [TWIST_2025])
+    records, _, _ = driver.execute_query(
+        "MATCH (n) WHERE n:Evaluation OR n:Question OR n:Criterion OR n:Judgment OR n:Constat OR n:Phase "
+        "RETURN count(n) AS total, count(CASE WHEN n.source = $s AND n.page >= 1 THEN 1 END) AS ok",
+        s=TWIST_2025.name)
+    assert records[0]["total"] > 70 and records[0]["ok"] == records[0]["total"]
+    records, _, _ = driver.execute_query(
+        "MATCH (k:Constat {number: 9})-[j:JUSTIFIES]->(c:Criterion) "
+        "RETURN count(c) AS n, sum(CASE WHEN j.primary THEN 1 ELSE 0 END) AS primary")
+    assert (records[0]["n"], records[0]["primary"]) == (6, 1)
+    records, _, _ = driver.execute_query(
+        "MATCH (c:Criterion {theme: 'Impacts des réalisations'})-[:HAS_JUDGMENT]->(j) "
+        "RETURN j.label AS l, j.level AS v")
+    assert (records[0]["l"], records[0]["v"]) == ("Partiel", 1)
+
+
+def test_reingesting_unchanged_files_changes_nothing(driver):
+    ingest_paths(driver, [CORPUS])
+    before = _counts(driver)
+    stamps, _, _ = driver.execute_query("MATCH (d:Document) RETURN d.source AS s, d.ingested_at AS t")
+    rows = ingest_paths(driver, [CORPUS])
+    assert [r.status for r in rows] == ["unchanged"] * 4
+    assert all(not r.counters for r in rows)
+    assert _counts(driver) == before
+    again, _, _ = driver.execute_query("MATCH (d:Document) RETURN d.source AS s, d.ingested_at AS t")
+    assert {r["s"]: r["t"] for r in again} == {r["s"]: r["t"] for r in stamps}
+
+
+def test_changed_file_replaces_only_its_own_facts(driver, tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    shutil.copy(TWIST_2025, archive / "twist_2025.pdf")
+    shutil.copy(CORPUS / "twist_2010_comase_synthese.pdf", archive)
+    ingest_paths(driver, [archive])
+    other_before, _, _ = driver.execute_query(
+        "MATCH (e:Evaluation {source: 'twist_2010_comase_synthese.pdf'}) RETURN elementId(e) AS id")
+    # the same file name now holds another report (another cluster, other counts)
+    report = make_report(11, Layout(rules=True))
+    build_grid_pdf(report, archive / "twist_2025.pdf")
+    rows = {r.source: r for r in ingest_paths(driver, [archive])}
+    assert rows["twist_2025.pdf"].status == "replaced"
+    assert rows["twist_2010_comase_synthese.pdf"].status == "unchanged"
+    records, _, _ = driver.execute_query(
+        "MATCH (e:Evaluation {source: 'twist_2025.pdf'})-[:EVALUATES]->(c) "
+        "RETURN c.name AS cluster, count{(e)-[:HAS_QUESTION]->()-[:HAS_CRITERION]->()} AS criteria")
+    expected_criteria = sum(len(q.rows) for q in report.questions)
+    assert [(r["cluster"], r["criteria"]) for r in records] == [(report.cluster, expected_criteria)]
+    records, _, _ = driver.execute_query("MATCH (n:Constat {source: 'twist_2025.pdf'}) RETURN count(n) AS n")
+    assert records[0]["n"] == sum(len(r.constats or []) for q in report.questions for r in q.rows)
+    other_after, _, _ = driver.execute_query(
+        "MATCH (e:Evaluation {source: 'twist_2010_comase_synthese.pdf'}) RETURN elementId(e) AS id")
+    assert other_after == other_before
+    # TWIST is still a cluster evaluated by the 2010 document: the shared node survived
+    records, _, _ = driver.execute_query("MATCH (c:Cluster {name: 'TWIST'})<-[:EVALUATES]-(e) RETURN e.year AS y")
+    assert [r["y"] for r in records] == [2010]
+
+
+def test_bad_files_fail_alone_and_lose_nothing(driver, tmp_path):
+    shutil.copy(TWIST_2025, tmp_path / "good.pdf")
+    (tmp_path / "corrupt.pdf").write_bytes(TWIST_2025.read_bytes()[:5000])
+    (tmp_path / "not_a_pdf.pdf").write_text("Ceci n'est pas un PDF", encoding="utf-8")
+    ingest_paths(driver, [tmp_path / "good.pdf"])
+    before = _counts(driver)
+    rows = {r.source: r for r in ingest_paths(driver, [tmp_path])}
+    assert rows["good.pdf"].status == "unchanged"
+    for name in ("corrupt.pdf", "not_a_pdf.pdf"):
+        assert rows[name].status == "failed"
+        assert rows[name].reason.startswith(name)
+    assert _counts(driver) == before
+
+
+def test_database_down_is_reported_per_document(tmp_path):
+    shutil.copy(TWIST_2025, tmp_path / "a.pdf")
+    dead = GraphDatabase.driver("bolt://127.0.0.1:1", auth=("neo4j", "whatever-pass"))
+    from pipeline.ingest import ingest_one
+
+    row = ingest_one(dead, tmp_path / "a.pdf", known={})
+    assert row.status == "failed" and "Neo4j unavailable" in row.reason and row.reason.startswith("a.pdf")
+    dead.close()
+
+
+def test_prune_removes_documents_no_longer_present(driver, tmp_path):
+    shutil.copy(TWIST_2025, tmp_path / "a.pdf")
+    shutil.copy(CORPUS / "twist_2010_comase_synthese.pdf", tmp_path / "b.pdf")
+    ingest_paths(driver, [tmp_path])
+    (tmp_path / "a.pdf").unlink()
+    rows = ingest_paths(driver, [tmp_path], prune=True)
+    assert {r.source: r.status for r in rows} == {"b.pdf": "unchanged", "a.pdf": "pruned"}
+    records, _, _ = driver.execute_query("MATCH (n {source: 'a.pdf'}) RETURN count(n) AS n")
+    assert records[0]["n"] == 0
+    records, _, _ = driver.execute_query("MATCH (d:Document) RETURN collect(d.source) AS s")
+    assert records[0]["s"] == ["b.pdf"]
+
+
+def test_schema_constraints_are_applied_and_versioned(driver):
+    from graph_schema import apply_migrations, current_version, latest_version
+
+    apply_migrations(driver)
+    assert current_version(driver) == latest_version()
+    assert apply_migrations(driver) == []
+    records, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
+    assert {"document_source", "criterion_uid", "constat_uid", "cluster_name"} <= set(records[0]["names"])
