@@ -11,6 +11,11 @@ SCHEMA_VERSION = "1"
 
 DocType = Literal["cluster_evaluation", "policy_evaluation", "presentation", "unknown"]
 Layout = Literal["grid", "narrative", "slides", "unknown"]
+WarningCode = Literal[
+    "question_without_table", "table_outside_question", "criteria_count_mismatch",
+    "criterion_without_judgment", "criterion_without_text", "unknown_judgment", "constat_duplicate",
+    "constat_gap", "constat_order", "justification_without_constat", "image_only_page", "unknown_layout",
+]
 
 
 class Record(BaseModel):
@@ -101,7 +106,7 @@ class PartnerMention(Record):
 
 
 class ValidationWarning(Record):
-    code: str
+    code: WarningCode
     message: str
     page: int | None = None
 

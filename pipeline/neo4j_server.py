@@ -39,6 +39,8 @@ class ServerStatus:
     uri: str
 
     def describe(self) -> str:
+        if self.answering and not self.running:
+            return f"answering on {self.uri} (a server this project did not start)"
         if self.answering:
             return f"running (pid {self.pid}) and answering on {self.uri}"
         if self.running:
@@ -81,13 +83,25 @@ def _read_pid(home: Path) -> int | None:
         pid = int(_pid_file(home).read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
+    return pid if _alive(pid) else None
+
+
+def _alive(pid: int) -> bool:
+    """True while the process runs. A server started by this very process (tests, one CLI
+    call that starts and stops) leaves a zombie once it exits: reap it, or it looks alive."""
+    try:
+        reaped, _ = os.waitpid(pid, os.WNOHANG)
+        if reaped == pid:
+            return False
+    except ChildProcessError:
+        pass  # not our child: its parent reaps it
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return None
+        return False
     except PermissionError:
-        return pid
-    return pid
+        return True
+    return True
 
 
 def bolt_answers(uri: str, user: str, password: str, timeout: float = 3.0) -> bool:
@@ -113,15 +127,14 @@ def status(home: Path, host: str, port: int, user: str, password: str) -> Server
 
 def start(home: Path, host: str, port: int, user: str, password: str,
           heap: str | None = None, wait_seconds: float = 180.0) -> ServerStatus:
-    """Start the server in the background (idempotent) and wait until Bolt answers."""
+    """Start the server in the background and wait until Bolt answers. Idempotent; a server
+    already answering on that address with these credentials (Docker, say) is used as it is."""
     if user != "neo4j":
         raise Neo4jServerError("the bundled server has one user, 'neo4j' (set NEO4J_USER=neo4j)")
     current = status(home, host, port, user, password)
-    if current.running and current.answering:
+    if current.answering:
+        # ours, or another Neo4j (Docker, a service) that accepts these credentials: use it
         return current
-    if not current.running and current.answering:
-        raise Neo4jServerError(f"another server already listens on {current.uri}; "
-                               "set NEO4J_URI to use it or pick another port")
     ensure_installed()
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "evalgraph-neo4j.out"

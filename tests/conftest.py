@@ -21,6 +21,7 @@ TWIST_2025 = CORPUS / "twist_2025_kpmg_synthese.pdf"
 TWIST_2010 = CORPUS / "twist_2010_comase_synthese.pdf"
 POLICY_2011 = CORPUS / "politique_clustering_2011_synthese.pdf"
 SLIDES_2014 = CORPUS / "uwe_clustering_wallonie_2014_slides.pdf"
+TEST_SERVER_HOME = PROJECT_ROOT / "var" / "neo4j-test"
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +37,7 @@ def neo4j_settings() -> Iterator[Neo4jSettings]:
         yield Neo4jSettings(external, os.environ.get("EVALGRAPH_TEST_NEO4J_USER", "neo4j"), password, None)
         return
     port = int(os.environ.get("EVALGRAPH_TEST_NEO4J_PORT", "7688"))
-    home = PROJECT_ROOT / "var" / "neo4j-test"
+    home = TEST_SERVER_HOME
     before = neo4j_server.status(home, "127.0.0.1", port, "neo4j", password) if home.exists() else None
     neo4j_server.start(home, "127.0.0.1", port, "neo4j", password)
     yield Neo4jSettings(f"bolt://127.0.0.1:{port}", "neo4j", password, None)

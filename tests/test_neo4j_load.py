@@ -113,7 +113,9 @@ def test_bad_files_fail_alone_and_lose_nothing(driver, tmp_path):
 
 def test_database_down_is_reported_per_document(tmp_path):
     shutil.copy(TWIST_2025, tmp_path / "a.pdf")
-    dead = GraphDatabase.driver("bolt://127.0.0.1:1", auth=("neo4j", "whatever-pass"))
+    # the driver's own retries (30 s by default) are not what this test is about
+    dead = GraphDatabase.driver("bolt://127.0.0.1:1", auth=("neo4j", "whatever-pass"),
+                                max_transaction_retry_time=0.5, connection_timeout=1)
     from pipeline.ingest import ingest_one
 
     row = ingest_one(dead, tmp_path / "a.pdf", known={})
