@@ -12,9 +12,12 @@ from models.records import (
     EvaluationInfo,
     ExtractionResult,
     Figure,
+    ListedOrganisation,
     PartnerMention,
+    PartnerRelation,
     Phase,
     Question,
+    Section,
     ValidationWarning,
 )
 
@@ -26,8 +29,11 @@ __all__ = [
     "EvaluationInfo",
     "ExtractionResult",
     "Figure",
+    "ListedOrganisation",
     "PartnerMention",
+    "PartnerRelation",
     "Phase",
     "Question",
+    "Section",
     "ValidationWarning",
 ]

@@ -97,12 +97,42 @@ class Figure(Record):
 
 
 class PartnerMention(Record):
+    name: str = Field(description="as printed")
+    canonical: str = Field(description="resolved organisation; the name as printed when unknown")
+    type: str = Field(description="main type (gazetteer) or guessed type (unknown organisation)")
+    types: list[str] = Field(default_factory=list, description="every type (a name can be a cluster and a pôle)")
+    page: int
+    sentence: str
+    known: bool = Field(default=True, description="False: not in the gazetteer, to review")
+
+
+RelationType = Literal["PARTNERS_WITH", "TAKES_PART_IN", "SYNERGY_WITH", "PRESENT_AT", "HAS_MEMBER"]
+
+
+class PartnerRelation(Record):
+    subject: str = Field(description="canonical name of a cluster (or pôle)")
+    relation: RelationType
+    object: str = Field(description="canonical name of the organisation, project or event")
+    page: int
+    sentence: str = Field(description="evidence")
+
+
+class ListedOrganisation(Record):
+    """A reference fact from a list (a slide of the clusters and their domains, say)."""
+
     name: str
     canonical: str
     type: str
+    domain: str
     page: int
-    sentence: str
-    known: bool = True
+
+
+class Section(Record):
+    kind: Literal["section", "conclusion", "recommendation"]
+    number: str = Field(description="as printed: '7', '4.2'")
+    title: str
+    text: str
+    page: int
 
 
 class ValidationWarning(Record):
@@ -122,4 +152,7 @@ class ExtractionResult(Record):
     constats: list[Constat] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
     partners: list[PartnerMention] = Field(default_factory=list)
+    relations: list[PartnerRelation] = Field(default_factory=list)
+    listed: list[ListedOrganisation] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
     warnings: list[ValidationWarning] = Field(default_factory=list)

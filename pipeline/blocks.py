@@ -23,6 +23,15 @@ class Block:
     pages: list[int] = field(default_factory=list)
     table: LogicalTable | None = None
     size: float = 0.0
+    page_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, page) after a break
+
+    def page_at(self, offset: int) -> int:
+        """The page a character of a paragraph rejoined across a page break is printed on."""
+        page = self.page
+        for start, number in self.page_starts:
+            if offset >= start:
+                page = number
+        return page
 
     @property
     def full_text(self) -> str:
@@ -92,6 +101,7 @@ def document_blocks(pages: list[Page], tables: list[LogicalTable], consumed: set
             prev = out[-1] if out else None
             if (prev and block is page_list[0] and prev.kind == "para" and block.kind == "para"
                     and not prev.text.rstrip().endswith(SENTENCE_END) and block.text[:1].islower()):
+                prev.page_starts.append((len(prev.text) + 1, block.page))
                 prev.text = join_text([prev.text, block.text])
                 prev.pages.append(block.page)
                 continue

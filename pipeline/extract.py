@@ -12,6 +12,7 @@ from pipeline.furniture import strip_furniture
 from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_tables import find_grids
 from pipeline.pages import read_pages, sha256_of
+from pipeline.partners import read_partners, text_units
 
 
 def extract_document(path: Path) -> ExtractionResult:
@@ -34,14 +35,19 @@ def extract_document(path: Path) -> ExtractionResult:
         warnings.append(ValidationWarning(
             code="unknown_layout", page=1,
             message=f"{path.name}: not recognised as a cluster evaluation, policy evaluation or presentation"))
+    evaluation = evaluation_info(kind, cluster, pages, blocks)
+    subject = evaluation.cluster if evaluation is not None and evaluation.evaluation_type == "cluster" else None
+    partners, relations = read_partners(text_units(blocks), subject)
     return ExtractionResult(
         pipeline_version=PIPELINE_VERSION,
         document=DocumentInfo(file_name=path.name, sha256=sha, pages=len(pages), doc_type=kind.doc_type,
                               layout=kind.layout, title=kind.title),
-        evaluation=evaluation_info(kind, cluster, pages, blocks),
+        evaluation=evaluation,
         phases=grid.phases,
         questions=grid.questions,
         criteria=grid.criteria,
         constats=grid.constats,
+        partners=partners,
+        relations=relations,
         warnings=warnings,
     )

@@ -23,12 +23,34 @@ class Entry:
     types: tuple[str, ...]
     aliases: tuple[str, ...]
     domain: str | None = None
+    region: str | None = None
+
+    @property
+    def type(self) -> str:
+        """The first type is the main one ("Logistics in Wallonia" is a cluster first, and a pôle)."""
+        return self.types[0]
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, folded: punctuation and spacing variants compare equal."""
+    return re.sub(r"[^0-9a-z+]", "", fold(text))
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return json.loads(DATA.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def entries() -> tuple[Entry, ...]:
-    raw = json.loads(DATA.read_text(encoding="utf-8"))["entries"]
-    return tuple(Entry(e["canonical"], tuple(e["types"]), tuple(e["aliases"]), e.get("domain")) for e in raw)
+    return tuple(Entry(e["canonical"], tuple(e["types"]), tuple(e["aliases"]), e.get("domain"), e.get("region"))
+                 for e in _data()["entries"])
+
+
+@lru_cache(maxsize=1)
+def not_partners() -> frozenset[str]:
+    """Squashed names that look like organisations in reports but are not partners."""
+    return frozenset(squash(n) for n in _data()["not_partners"])
 
 
 def _alias_pattern(alias: str) -> re.Pattern[str]:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from neo4j import Driver, ManagedTransaction
 
 from models import ExtractionResult
+from pipeline.gazetteer import entries
 
 OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase")
 
@@ -75,6 +76,11 @@ def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
                            for cid in k.applies_to]}
                 for k in result.constats]
     phases = [{"uid": _uid(source, "phase", p.number), **p.model_dump()} for p in result.phases]
+    organisations = _organisations(result)
+    mentions = [{"name": m.canonical, "printed": m.name, "page": m.page, "sentence": m.sentence}
+                for m in result.partners]
+    relations = {rel: [{"subject": r.subject, "object": r.object, "page": r.page, "sentence": r.sentence}
+                       for r in result.relations if r.relation == rel] for rel in RELATION_TYPES}
     warnings = [f"{w.code}" + (f" (page {w.page})" if w.page else "") + f": {w.message}"
                 for w in result.warnings]
     return {
@@ -84,8 +90,33 @@ def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
                 "pipeline_version": result.pipeline_version, "warnings": warnings,
                 "warning_count": len(warnings)},
         "evaluation": evaluation, "questions": questions, "criteria": criteria,
-        "constats": constats, "phases": phases,
+        "constats": constats, "phases": phases, "organisations": organisations, "mentions": mentions,
+        "relations": relations,
     }
+
+
+def _organisations(result: ExtractionResult) -> list[dict[str, Any]]:
+    """Every organisation the document evaluates, names or relates, once, with what the gazetteer knows."""
+    known = {e.canonical: e for e in entries()}
+    found: dict[str, dict[str, Any]] = {}
+
+    def add(name: str | None, types: list[str]) -> None:
+        if name is None or name in found:
+            return
+        e = known.get(name)
+        found[name] = {"name": name, "types": list(e.types) if e else types, "known": e is not None,
+                       "domain": e.domain if e else None, "region": e.region if e else None}
+
+    ev = result.evaluation
+    if ev is not None:
+        add(ev.cluster, ["cluster"])
+        add(ev.evaluator, ["evaluator"])
+    for m in result.partners:
+        add(m.canonical, m.types)
+    for r in result.relations:
+        add(r.subject, ["cluster"])
+        add(r.object, ["organisation"])
+    return list(found.values())
 
 
 _DELETE_OWNED = "MATCH (n:{label} {{source: $source}}) DETACH DELETE n"
@@ -103,11 +134,10 @@ SET e.evaluation_type = $ev.evaluation_type, e.date = $ev.date, e.year = $ev.yea
     e.cluster = $ev.cluster
 CREATE (d)-[:REPORTS {source: $source}]->(e)
 FOREACH (_ IN CASE WHEN $ev.cluster IS NULL THEN [] ELSE [1] END |
-  MERGE (c:Cluster {name: $ev.cluster})
+  MERGE (c:Organisation {name: $ev.cluster})
   CREATE (e)-[:EVALUATES {source: $source, page: $ev.page}]->(c))
 FOREACH (_ IN CASE WHEN $ev.evaluator IS NULL THEN [] ELSE [1] END |
   MERGE (o:Organisation {name: $ev.evaluator})
-  SET o:Evaluator
   CREATE (e)-[:CONDUCTED_BY {source: $source, page: $ev.page}]->(o))
 """
 
@@ -153,6 +183,39 @@ CREATE (e)-[:HAS_PHASE]->(n)
 """
 
 
+TYPE_LABELS = {"cluster": "Cluster", "pole": "Pole", "foreign_cluster": "ForeignCluster", "agency": "Agency",
+               "administration": "Administration", "institution": "Institution", "programme": "Programme",
+               "project": "Project", "company": "Company", "event": "Event", "evaluator": "Evaluator",
+               "federation": "Federation", "initiative": "Initiative"}
+RELATION_TYPES = ("PARTNERS_WITH", "TAKES_PART_IN", "SYNERGY_WITH", "PRESENT_AT", "HAS_MEMBER")
+
+# Labels cannot be parameters: one static FOREACH per type, chosen by the node's types.
+_WRITE_ORGANISATIONS = """
+UNWIND $organisations AS org
+MERGE (o:Organisation {name: org.name})
+SET o.known = coalesce(o.known, false) OR org.known, o.review = NOT (coalesce(o.known, false) OR org.known),
+    o.types = reduce(acc = coalesce(o.types, []), t IN org.types | CASE WHEN t IN acc THEN acc ELSE acc + t END),
+    o.domain = coalesce(o.domain, org.domain), o.region = coalesce(o.region, org.region)
+""" + "".join(f"FOREACH (_ IN CASE WHEN '{t}' IN org.types THEN [1] ELSE [] END | SET o:{label})\n"
+              for t, label in TYPE_LABELS.items())
+
+_WRITE_MENTIONS = """
+MATCH (d:Document {source: $source})
+UNWIND $mentions AS m
+MATCH (o:Organisation {name: m.name})
+CREATE (d)-[:MENTIONS {source: $source, page: m.page, sentence: m.sentence, printed: m.printed}]->(o)
+"""
+
+_WRITE_RELATION = """
+UNWIND $relations AS r
+MATCH (s:Organisation {{name: r.subject}}), (o:Organisation {{name: r.object}})
+CREATE (s)-[:{rel} {{source: $source, page: r.page, sentence: r.sentence}}]->(o)
+"""
+
+# An organisation found only by the NER (not in the gazetteer) lives as long as a document names it.
+_DELETE_ORPHANS = "MATCH (o:Organisation {known: false}) WHERE NOT (o)--() DELETE o"
+
+
 def _write(tx: ManagedTransaction, params: dict[str, Any], replacing: bool) -> dict[str, int]:
     totals: dict[str, int] = {}
     source = params["source"]
@@ -161,6 +224,7 @@ def _write(tx: ManagedTransaction, params: dict[str, Any], replacing: bool) -> d
             _add(totals, tx.run(_DELETE_OWNED.format(label=label), source=source).consume())
         _add(totals, tx.run("MATCH ()-[r {source: $source}]->() DELETE r", source=source).consume())
     _add(totals, tx.run(_WRITE_DOCUMENT, source=source, doc=params["doc"]).consume())
+    _add(totals, tx.run(_WRITE_ORGANISATIONS, organisations=params["organisations"]).consume())
     ev = params["evaluation"]
     if ev is not None:
         _add(totals, tx.run(_WRITE_EVALUATION, source=source, ev=ev).consume())
@@ -169,6 +233,12 @@ def _write(tx: ManagedTransaction, params: dict[str, Any], replacing: bool) -> d
         _add(totals, tx.run(_WRITE_PHASES, source=source, eval_uid=ev["uid"], phases=params["phases"]).consume())
     _add(totals, tx.run(_WRITE_CRITERIA, source=source, criteria=params["criteria"]).consume())
     _add(totals, tx.run(_WRITE_CONSTATS, source=source, constats=params["constats"]).consume())
+    _add(totals, tx.run(_WRITE_MENTIONS, source=source, mentions=params["mentions"]).consume())
+    for rel, rows in params["relations"].items():
+        if rows:
+            _add(totals, tx.run(_WRITE_RELATION.format(rel=rel), source=source, relations=rows).consume())
+    if replacing:
+        _add(totals, tx.run(_DELETE_ORPHANS).consume())
     return totals
 
 
@@ -201,3 +271,4 @@ def _delete_document(tx: ManagedTransaction, source: str) -> None:
         tx.run(_DELETE_OWNED.format(label=label), source=source).consume()
     tx.run("MATCH ()-[r {source: $source}]->() DELETE r", source=source).consume()
     tx.run("MATCH (d:Document {source: $source}) DETACH DELETE d", source=source).consume()
+    tx.run(_DELETE_ORPHANS).consume()

@@ -14,7 +14,7 @@ from pipeline.config import PROJECT_ROOT
 DOC = (PROJECT_ROOT / "docs" / "extract-json.md").read_text(encoding="utf-8")
 MODELS = [records.ExtractionResult, records.DocumentInfo, records.EvaluationInfo, records.Phase,
           records.Question, records.Criterion, records.Constat, records.Figure, records.PartnerMention,
-          records.ValidationWarning]
+          records.PartnerRelation, records.ListedOrganisation, records.Section, records.ValidationWarning]
 
 
 def documented_keys(section: str) -> set[str]:
@@ -28,7 +28,9 @@ SECTIONS = {records.ExtractionResult: "Top level", records.DocumentInfo: "`docum
             records.EvaluationInfo: "`evaluation`", records.Phase: "`phases[]`",
             records.Question: "`questions[]`", records.Criterion: "`criteria[]`",
             records.Constat: "`constats[]`", records.Figure: "`figures[]`",
-            records.PartnerMention: "`partners[]`", records.ValidationWarning: "`warnings[]`"}
+            records.PartnerMention: "`partners[]`", records.PartnerRelation: "`relations[]`",
+            records.ListedOrganisation: "`listed[]`", records.Section: "`sections[]`",
+            records.ValidationWarning: "`warnings[]`"}
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

