@@ -8,11 +8,14 @@ from models import DocumentInfo, ExtractionResult, ValidationWarning
 from pipeline import PIPELINE_VERSION
 from pipeline.blocks import document_blocks
 from pipeline.doc_meta import classify, evaluation_info
+from pipeline.figures import read_figures
 from pipeline.furniture import strip_furniture
 from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_tables import find_grids
 from pipeline.pages import read_pages, sha256_of
 from pipeline.partners import read_partners, text_units
+from pipeline.reference_lists import listed_organisations
+from pipeline.sections import policy_questions, read_sections
 
 
 def extract_document(path: Path) -> ExtractionResult:
@@ -37,17 +40,23 @@ def extract_document(path: Path) -> ExtractionResult:
             message=f"{path.name}: not recognised as a cluster evaluation, policy evaluation or presentation"))
     evaluation = evaluation_info(kind, cluster, pages, blocks)
     subject = evaluation.cluster if evaluation is not None and evaluation.evaluation_type == "cluster" else None
-    partners, relations = read_partners(text_units(blocks), subject)
+    units = text_units(blocks)
+    partners, relations = read_partners(units, subject)
+    sections = read_sections(blocks) if kind.layout == "narrative" else []
+    questions = policy_questions(sections) if kind.doc_type == "policy_evaluation" else grid.questions
     return ExtractionResult(
         pipeline_version=PIPELINE_VERSION,
         document=DocumentInfo(file_name=path.name, sha256=sha, pages=len(pages), doc_type=kind.doc_type,
                               layout=kind.layout, title=kind.title),
         evaluation=evaluation,
         phases=grid.phases,
-        questions=grid.questions,
+        questions=questions,
         criteria=grid.criteria,
         constats=grid.constats,
+        figures=read_figures(units),
         partners=partners,
         relations=relations,
+        listed=listed_organisations(pages) if kind.layout == "slides" else [],
+        sections=sections,
         warnings=warnings,
     )

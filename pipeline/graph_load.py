@@ -18,7 +18,7 @@ from neo4j import Driver, ManagedTransaction
 from models import ExtractionResult
 from pipeline.gazetteer import entries
 
-OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase")
+OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section")
 
 Status = Literal["loaded", "replaced", "unchanged"]
 
@@ -76,6 +76,9 @@ def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
                            for cid in k.applies_to]}
                 for k in result.constats]
     phases = [{"uid": _uid(source, "phase", p.number), **p.model_dump()} for p in result.phases]
+    figures = [{"uid": _uid(source, "figure", i), **f.model_dump()} for i, f in enumerate(result.figures, 1)]
+    sections = [{"uid": _uid(source, "section", i), **x.model_dump()} for i, x in enumerate(result.sections, 1)]
+    listed = [item.model_dump() for item in result.listed]
     organisations = _organisations(result)
     mentions = [{"name": m.canonical, "printed": m.name, "page": m.page, "sentence": m.sentence}
                 for m in result.partners]
@@ -91,7 +94,7 @@ def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
                 "warning_count": len(warnings)},
         "evaluation": evaluation, "questions": questions, "criteria": criteria,
         "constats": constats, "phases": phases, "organisations": organisations, "mentions": mentions,
-        "relations": relations,
+        "relations": relations, "figures": figures, "sections": sections, "listed": listed,
     }
 
 
@@ -116,6 +119,8 @@ def _organisations(result: ExtractionResult) -> list[dict[str, Any]]:
     for r in result.relations:
         add(r.subject, ["cluster"])
         add(r.object, ["organisation"])
+    for item in result.listed:
+        add(item.canonical, [item.type])
     return list(found.values())
 
 
@@ -212,6 +217,32 @@ MATCH (s:Organisation {{name: r.subject}}), (o:Organisation {{name: r.object}})
 CREATE (s)-[:{rel} {{source: $source, page: r.page, sentence: r.sentence}}]->(o)
 """
 
+_WRITE_FIGURES = """
+MATCH (d:Document {source: $source})
+OPTIONAL MATCH (e:Evaluation {source: $source})
+UNWIND $figures AS f
+CREATE (n:Figure {uid: f.uid, source: $source})
+SET n.name = f.name, n.value = f.value, n.unit = f.unit, n.date = f.date, n.context = f.context, n.page = f.page
+CREATE (d)-[:HAS_FIGURE]->(n)
+FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | CREATE (e)-[:HAS_FIGURE]->(n))
+"""
+
+_WRITE_SECTIONS = """
+MATCH (d:Document {source: $source})
+UNWIND $sections AS x
+CREATE (n:Section {uid: x.uid, source: $source})
+SET n.kind = x.kind, n.number = x.number, n.title = x.title, n.text = x.text, n.page = x.page
+CREATE (d)-[:HAS_SECTION]->(n)
+"""
+
+_WRITE_LISTED = """
+MATCH (d:Document {source: $source})
+UNWIND $listed AS item
+MATCH (o:Organisation {name: item.canonical})
+SET o.domain = coalesce(o.domain, item.domain)
+CREATE (d)-[:LISTS {source: $source, page: item.page, type: item.type, domain: item.domain, printed: item.name}]->(o)
+"""
+
 # An organisation found only by the NER (not in the gazetteer) lives as long as a document names it.
 _DELETE_ORPHANS = "MATCH (o:Organisation {known: false}) WHERE NOT (o)--() DELETE o"
 
@@ -234,6 +265,9 @@ def _write(tx: ManagedTransaction, params: dict[str, Any], replacing: bool) -> d
     _add(totals, tx.run(_WRITE_CRITERIA, source=source, criteria=params["criteria"]).consume())
     _add(totals, tx.run(_WRITE_CONSTATS, source=source, constats=params["constats"]).consume())
     _add(totals, tx.run(_WRITE_MENTIONS, source=source, mentions=params["mentions"]).consume())
+    _add(totals, tx.run(_WRITE_FIGURES, source=source, figures=params["figures"]).consume())
+    _add(totals, tx.run(_WRITE_SECTIONS, source=source, sections=params["sections"]).consume())
+    _add(totals, tx.run(_WRITE_LISTED, source=source, listed=params["listed"]).consume())
     for rel, rows in params["relations"].items():
         if rows:
             _add(totals, tx.run(_WRITE_RELATION.format(rel=rel), source=source, relations=rows).consume())

@@ -35,7 +35,8 @@ def test_corpus_loads_twist_evaluations_of_2010_and_2025(driver):
         ("uwe_clustering_wallonie_2014_slides.pdf", "presentation")]
     assert all(len(r["sha"]) == 64 and r["p"] > 0 for r in records)
     counts = _counts(driver)
-    assert counts["Question"] == 5 and counts["Criterion"] == 17 and counts["Judgment"] == 17
+    # 5 questions of the 2025 grids and the 8 questions of the 2011 policy evaluation
+    assert counts["Question"] == 13 and counts["Criterion"] == 17 and counts["Judgment"] == 17
     assert counts["Constat"] == 31 and counts["Evaluation"] == 3
 
 

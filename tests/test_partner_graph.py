@@ -75,3 +75,22 @@ def test_unknown_organisations_are_kept_for_review_and_go_with_their_document(dr
     rec = _one(driver, "MATCH (:Organisation {name: 'Plastiwin'})-[r:SYNERGY_WITH]->(:Organisation {name: 'Mecatech'}) "
                        "RETURN count(r) AS n")
     assert rec[0]["n"] == 1
+
+
+def test_figures_sections_and_lists_are_in_the_graph(driver):
+    ingest_paths(driver, [CORPUS])
+    rec = _one(driver, "MATCH (:Cluster {name: 'TWIST'})<-[:EVALUATES]-(e:Evaluation)-[:HAS_FIGURE]->"
+                       "(f:Figure {name: 'members'}) RETURN e.year AS year, f.value AS members, f.source AS source, "
+                       "f.page AS page ORDER BY year")
+    assert [(r["year"], r["members"]) for r in rec] == [(2010, 57), (2025, 85)]
+    assert all(r["source"] and r["page"] for r in rec)
+    rec = _one(driver, "MATCH (d:Document {source: $s})-[:HAS_SECTION]->(x:Section {kind: 'recommendation'}) "
+                       "WHERE x.number CONTAINS '.' RETURN count(x) AS n", s=POLICY_2011.name)
+    assert rec[0]["n"] == 5
+    rec = _one(driver, "MATCH (:Document {source: $s})-[l:LISTS]->(o:Organisation) "
+                       "RETURN l.type AS type, count(o) AS n ORDER BY type", s=SLIDES_2014.name)
+    assert [(r["type"], r["n"]) for r in rec] == [("cluster", 10), ("pole", 6)]
+    rec = _one(driver, "MATCH (:Document)-[l:LISTS]->(o:Organisation {name: 'Biowin'}) "
+                       "RETURN l.domain AS listed, o.domain AS curated")
+    # the domain as the deck prints it is on the edge; the node keeps the gazetteer's curated domain
+    assert (rec[0]["listed"], rec[0]["curated"]) == ("Les sciences du vivant", "Sciences du vivant")
