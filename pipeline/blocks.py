@@ -4,6 +4,7 @@ with their page, so parsers read the document in reading order with provenance."
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -107,3 +108,28 @@ def document_blocks(pages: list[Page], tables: list[LogicalTable], consumed: set
                 continue
             out.append(block)
     return out
+
+
+@dataclass(frozen=True)
+class TextUnit:
+    text: str
+    page: int
+    discover: bool = True  # propose unknown organisations here (not in headings: all capitals, no context)
+    block: Block | None = None  # for the page of a character in a paragraph that crosses a page break
+
+    def page_at(self, offset: int) -> int:
+        return self.block.page_at(offset) if self.block is not None else self.page
+
+
+def text_units(blocks: Iterable[Block]) -> list[TextUnit]:
+    """Paragraphs, headings and bullets, and every cell of every grid row, with their page."""
+    units: list[TextUnit] = []
+    for b in blocks:
+        if b.table is None:
+            units.append(TextUnit(b.text, b.page, discover=b.kind != "heading", block=b))
+            continue
+        if b.text:
+            units.append(TextUnit(b.text, b.page, discover=False))
+        for row in b.table.rows:
+            units += [TextUnit(cell, row.pages[0]) for cell in row.cells.values() if cell]
+    return [u for u in units if u.text.strip()]

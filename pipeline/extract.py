@@ -6,14 +6,14 @@ from pathlib import Path
 
 from models import DocumentInfo, ExtractionResult, ValidationWarning
 from pipeline import PIPELINE_VERSION
-from pipeline.blocks import document_blocks
+from pipeline.blocks import document_blocks, text_units
 from pipeline.doc_meta import classify, evaluation_info
 from pipeline.figures import read_figures
 from pipeline.furniture import strip_furniture
 from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_tables import find_grids
 from pipeline.pages import read_pages, sha256_of
-from pipeline.partners import read_partners, text_units
+from pipeline.partners import read_partners
 from pipeline.reference_lists import listed_organisations
 from pipeline.sections import policy_questions, read_sections
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from models import Figure
-from pipeline.partners import TextUnit
+from pipeline.blocks import TextUnit
 
 NUMBER = r"(\d{1,3}(?:[ .\u202f]\d{3})+|\d+(?:,\d+)?)"
 SENTENCE = re.compile(r"(?:[^.!?;]|[.!?;](?!\s|$))*(?:[.!?;]|$)")  # "1.400.743" does not end a sentence

@@ -48,6 +48,11 @@ def entries() -> tuple[Entry, ...]:
 
 
 @lru_cache(maxsize=1)
+def by_canonical() -> dict[str, Entry]:
+    return {e.canonical: e for e in entries()}
+
+
+@lru_cache(maxsize=1)
 def not_partners() -> frozenset[str]:
     """Squashed names that look like organisations in reports but are not partners."""
     return frozenset(squash(n) for n in _data()["not_partners"])

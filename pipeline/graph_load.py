@@ -16,7 +16,7 @@ from typing import Any, Literal
 from neo4j import Driver, ManagedTransaction
 
 from models import ExtractionResult
-from pipeline.gazetteer import entries
+from pipeline.gazetteer import by_canonical
 
 OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section")
 
@@ -100,7 +100,7 @@ def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
 
 def _organisations(result: ExtractionResult) -> list[dict[str, Any]]:
     """Every organisation the document evaluates, names or relates, once, with what the gazetteer knows."""
-    known = {e.canonical: e for e in entries()}
+    known = by_canonical()
     found: dict[str, dict[str, Any]] = {}
 
     def add(name: str | None, types: list[str]) -> None:
@@ -251,9 +251,7 @@ def _write(tx: ManagedTransaction, params: dict[str, Any], replacing: bool) -> d
     totals: dict[str, int] = {}
     source = params["source"]
     if replacing:
-        for label in OWNED_LABELS:
-            _add(totals, tx.run(_DELETE_OWNED.format(label=label), source=source).consume())
-        _add(totals, tx.run("MATCH ()-[r {source: $source}]->() DELETE r", source=source).consume())
+        _delete_facts(tx, source, totals)
     _add(totals, tx.run(_WRITE_DOCUMENT, source=source, doc=params["doc"]).consume())
     _add(totals, tx.run(_WRITE_ORGANISATIONS, organisations=params["organisations"]).consume())
     ev = params["evaluation"]
@@ -300,9 +298,14 @@ def prune_documents(driver: Driver, keep: set[str], database: str | None = None)
     return gone
 
 
-def _delete_document(tx: ManagedTransaction, source: str) -> None:
+def _delete_facts(tx: ManagedTransaction, source: str, totals: dict[str, int]) -> None:
+    """The document's own nodes and every relationship it stated; shared nodes stay."""
     for label in OWNED_LABELS:
-        tx.run(_DELETE_OWNED.format(label=label), source=source).consume()
-    tx.run("MATCH ()-[r {source: $source}]->() DELETE r", source=source).consume()
+        _add(totals, tx.run(_DELETE_OWNED.format(label=label), source=source).consume())
+    _add(totals, tx.run("MATCH ()-[r {source: $source}]->() DELETE r", source=source).consume())
+
+
+def _delete_document(tx: ManagedTransaction, source: str) -> None:
+    _delete_facts(tx, source, {})
     tx.run("MATCH (d:Document {source: $source}) DETACH DELETE d", source=source).consume()
     tx.run(_DELETE_ORPHANS).consume()

@@ -11,13 +11,11 @@ and otherwise becomes a new organisation with a guessed type, flagged for review
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from models import PartnerMention, PartnerRelation
-from pipeline.blocks import Block
-from pipeline.gazetteer import Entry, entries
+from pipeline.blocks import TextUnit
+from pipeline.gazetteer import Entry, by_canonical, entries
 from pipeline.grid_tables import fold
 from pipeline.resolve import is_not_partner, resolve
 
@@ -38,31 +36,6 @@ EVENT_WORDS = ("festival", "salon", "summit", "session", "fair", "forum", "confe
                "colloque", "expo", "awards", "days", "week")
 COMPANY_SUFFIX = re.compile(r"\b(s\.?a\.?|sprl|srl|nv|bv|sa|gmbh|ltd|inc|group|groupe|belgium)$", re.I)
 NOT_RELATED = {"place", "evaluator", "administration", "institution"}
-
-
-@dataclass(frozen=True)
-class TextUnit:
-    text: str
-    page: int
-    discover: bool = True  # propose unknown organisations here (not in headings: all capitals, no context)
-    block: Block | None = None  # for the page of a character in a paragraph that crosses a page break
-
-    def page_at(self, offset: int) -> int:
-        return self.block.page_at(offset) if self.block is not None else self.page
-
-
-def text_units(blocks: Iterable[Block]) -> list[TextUnit]:
-    """Paragraphs, headings and bullets, and every cell of every grid row, with their page."""
-    units: list[TextUnit] = []
-    for b in blocks:
-        if b.table is None:
-            units.append(TextUnit(b.text, b.page, discover=b.kind != "heading", block=b))
-            continue
-        if b.text:
-            units.append(TextUnit(b.text, b.page, discover=False))
-        for row in b.table.rows:
-            units += [TextUnit(cell, row.pages[0]) for cell in row.cells.values() if cell]
-    return [u for u in units if u.text.strip()]
 
 
 def _ruler_patterns() -> list[dict]:
@@ -86,11 +59,6 @@ def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no
     ruler = pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(_ruler_patterns())
     return pipeline
-
-
-@lru_cache(maxsize=1)
-def _by_canonical() -> dict[str, Entry]:
-    return {e.canonical: e for e in entries()}
 
 
 def _clean(name: str) -> str:
@@ -151,7 +119,7 @@ def _mention(ent, unit: TextUnit) -> PartnerMention | None:  # ent: spacy.tokens
     page = unit.page_at(ent.start_char)
     sentence = ent.sent.text.strip()
     if ent.label_ == RULER_LABEL:
-        entry = _by_canonical()[ent.ent_id_]
+        entry = by_canonical()[ent.ent_id_]
         return _known(ent.text, entry, page, sentence)
     if ent.label_ not in UNKNOWN_LABELS | ENUM_ONLY_LABELS or not unit.discover:
         return None

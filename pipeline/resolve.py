@@ -21,7 +21,7 @@ from pipeline.grid_tables import fold
 
 GENERIC_LEADS = ("le ", "la ", "les ", "l'", "du ", "des ", "cluster ", "clusters ", "pole ", "poles ", "projet ",
                  "projets ", "programme ", "interreg ", "label ", "salon ", "initiative ", "federation ",
-                 "agence ", "plateforme ", "l’")
+                 "agence ", "plateforme ")
 PLACE_SEPARATOR = re.compile(r"\s*(?:[–—-]|,)\s*")
 SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "aux", "au", "en", "pour", "of", "the", "and"}
 FUZZY_CUTOFF = 88.0
@@ -30,7 +30,7 @@ FUZZY_CUTOFF = 88.0
 @dataclass(frozen=True)
 class Resolution:
     entry: Entry
-    how: str  # exact | squashed | lead | place_suffix | acronym | fuzzy
+    how: str  # squashed | lead | place_suffix | acronym | fuzzy
     score: float = 100.0
 
 

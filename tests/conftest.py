@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,15 @@ SLIDES_2014 = CORPUS / "uwe_clustering_wallonie_2014_slides.pdf"
 TEST_SERVER_HOME = PROJECT_ROOT / "var" / "neo4j-test"
 
 
+@cache
+def extracted(path: Path) -> ExtractionResult:
+    """Extraction is pure: tests that read the same PDF share one result."""
+    return extract_document(path)
+
+
 @pytest.fixture(scope="session")
 def twist_2025() -> ExtractionResult:
-    return extract_document(TWIST_2025)
+    return extracted(TWIST_2025)
 
 
 @pytest.fixture(scope="session")

@@ -4,18 +4,9 @@ of clusters and pôles with their domains."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from models import ExtractionResult
-from pipeline.extract import extract_document
+from pipeline.blocks import TextUnit
 from pipeline.figures import read_figures
-from pipeline.partners import TextUnit
-from tests.conftest import POLICY_2011, SLIDES_2014, TWIST_2010
-
-
-@cache
-def extracted(path) -> ExtractionResult:
-    return extract_document(path)
+from tests.conftest import POLICY_2011, SLIDES_2014, TWIST_2010, extracted
 
 
 def test_2010_sections_are_the_numbered_chapters() -> None:

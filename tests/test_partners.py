@@ -7,16 +7,16 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from functools import cache
 
 import pdfplumber
 import pytest
 
 from models import ExtractionResult
-from pipeline.extract import extract_document
-from pipeline.partners import TextUnit, read_partners
+from pipeline.blocks import TextUnit
+from pipeline.partners import read_partners
 from pipeline.resolve import resolve
 from tests.conftest import CORPUS
+from tests.conftest import extracted as extracted_pdf
 
 LABELS = json.loads((CORPUS.parent / "tests" / "data" / "partner_mentions.json").read_text(encoding="utf-8"))
 DOCUMENTS = [name for name in LABELS if not name.startswith("_")]
@@ -39,9 +39,8 @@ def gold(pdf_name: str) -> set[tuple[str, int]]:
             for number, text in enumerate(texts, start=1) if surface in text}
 
 
-@cache
 def extracted(pdf_name: str) -> ExtractionResult:
-    return extract_document(CORPUS / pdf_name)
+    return extracted_pdf(CORPUS / pdf_name)
 
 
 def predicted(pdf_name: str) -> set[tuple[str, int]]:
