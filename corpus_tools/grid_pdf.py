@@ -90,6 +90,8 @@ class GridReport:
     repeat_header: bool = False
     footer: Literal["page", "n_of_m", "none"] = "page"
     font_size: float = 9.0
+    # (canonical name, relation) of every organisation the text relates to the cluster
+    relations: list[tuple[str, str]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- styles
@@ -291,4 +293,6 @@ def expected_records(report: GridReport) -> dict:
         "questions": [{"number": q.number, "text": q.text} for q in report.questions],
         "criteria": criteria,
         "constats": [constats[n] for n in sorted(constats)],
+        "relations": [{"subject": report.cluster, "relation": rel, "object": name}
+                      for name, rel in report.relations],
     }

@@ -56,10 +56,16 @@ def score(result: ExtractionResult, expected: dict) -> Score:
     want_k = {constat_key(k) for k in expected["constats"]}
     mismatches += [f"constat missing or different: {k[:3]}" for k in sorted(want_k - got_k)]
     mismatches += [f"constat unexpected: {k[:3]}" for k in sorted(got_k - want_k)]
+    # relations are scored where the truth lists them (the hand-made corpus truth covers the grid only)
+    got_r = {(r.subject, r.relation, r.object) for r in result.relations} if "relations" in expected else set()
+    want_r = {(r["subject"], r["relation"], r["object"]) for r in expected.get("relations", [])}
+    mismatches += [f"relation missing: {r}" for r in sorted(want_r - got_r)]
+    mismatches += [f"relation unexpected: {r}" for r in sorted(got_r - want_r)]
     counts = {
         "questions": (len(got_q & want_q), len(got_q), len(want_q)),
         "criteria": (len(got_ck & want_ck), len(got_ck), len(want_ck)),
         "judgments": (len(got_jk & want_jk), len(got_jk), len(want_jk)),
         "constats": (len(got_k & want_k), len(got_k), len(want_k)),
+        "relations": (len(got_r & want_r), len(got_r), len(want_r)),
     }
     return Score(counts, mismatches)

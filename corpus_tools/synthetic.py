@@ -51,6 +51,31 @@ CRITERIA = ["Le cluster dispose d'une vision stratégique partagée par l'ensemb
             "Le cluster développe des outils de communication régulièrement consultés par les membres.",
             "Le cluster poursuit une stratégie qui lui permet d'assurer son autofinancement.",
             "La gestion stratégique du cluster est assumée par des membres au bénéfice des membres."]
+# (as printed, canonical name, relation to the evaluated cluster): spellings vary as in real reports
+PARTNERS = [
+    ("le pôle Wagralim", "Wagralim", "SYNERGY_WITH"), ("le pôle de compétitivité BioWin", "Biowin", "SYNERGY_WITH"),
+    ("Greenwin", "Greenwin", "SYNERGY_WITH"), ("le pôle Skywin", "Skywin", "SYNERGY_WITH"),
+    ("MecaTech", "Mecatech", "SYNERGY_WITH"), ("le cluster Infopole", "Infopôle", "SYNERGY_WITH"),
+    ("le cluster TWEED", "TWEED", "SYNERGY_WITH"), ("Plastiwin", "Plastiwin", "SYNERGY_WITH"),
+    ("l'AWEX", "AWEX", "PARTNERS_WITH"), ("l'Agence du Numérique", "AdN", "PARTNERS_WITH"),
+    ("la SOWALFIN", "SOWALFIN", "PARTNERS_WITH"), ("le Forem", "FOREM", "PARTNERS_WITH"),
+    ("l'IFAPME", "IFAPME", "PARTNERS_WITH"), ("Agoria", "Agoria", "PARTNERS_WITH"),
+    ("le programme Interreg", "Interreg", "TAKES_PART_IN"), ("le projet Creathriv-eu", "Creathriv.eu", "TAKES_PART_IN"),
+    ("Horizon 2020", "Horizon Europe", "TAKES_PART_IN"), ("le programme Eurocluster", "Eurocluster", "TAKES_PART_IN"),
+    ("le salon IBC", "IBC", "PRESENT_AT"), ("la Journée des clusters", "Journée des clusters", "PRESENT_AT"),
+]
+
+
+def partner_paragraph(seed: int, cluster: str) -> tuple[str, list[tuple[str, str]]]:
+    """A synthesis paragraph naming 3 to 6 partners, and the relations it states.
+
+    Its own random stream, so adding it left every other drawn value (and test) unchanged."""
+    rng = random.Random(seed * 7919 + 1)
+    chosen = rng.sample([p for p in PARTNERS if p[1] != cluster], rng.randint(3, 6))
+    printed = [p[0] for p in chosen]
+    text = (f"Le cluster {cluster} développe des partenariats et des synergies avec "
+            f"{', '.join(printed[:-1])} et {printed[-1]}.")
+    return text, [(canonical, rel) for _, canonical, rel in chosen]
 
 
 @dataclass
@@ -75,6 +100,7 @@ def make_report(seed: int, layout: Layout | None = None) -> GridReport:
     evaluator = rng.choice(EVALUATORS)
     year = rng.randint(2012, 2026)
     numbering = iter(range(1, 10_000))
+    partners_text, relations = partner_paragraph(seed, cluster)
     questions = []
     for qn, (text, themes) in enumerate(zip(QUESTIONS, THEMES, strict=True), start=1):
         if qn == 2:  # the six axes of the decree: one criterion and one justification spanning all rows
@@ -105,6 +131,8 @@ def make_report(seed: int, layout: Layout | None = None) -> GridReport:
         intro = [f"Afin de répondre à cette question, {announced} critères d'évaluation ont été identifiés."
                  if qn != 2 else "Les 6 axes d'action du décret ont été proposés en tant que critères."]
         synthesis = [" ".join(_sentence(rng, True) + "." for _ in range(rng.randint(2, 4)))]
+        if qn == 2:
+            synthesis.append(partners_text)
         questions.append(GridQuestion(qn, text, intro, rows, synthesis, breaks))
     day, month = rng.randint(1, 28), rng.randint(1, 12)
     period = rng.choice(["triennale", "quadriennale"])
@@ -123,4 +151,5 @@ def make_report(seed: int, layout: Layout | None = None) -> GridReport:
         running_header=f"Évaluation du cluster {cluster} – {evaluator} – {MONTHS[month - 1]} {year}",
         rules=layout.rules, repeat_header=layout.repeat_header,
         footer=rng.choice(["page", "n_of_m"]),
+        relations=relations,
     )

@@ -7,6 +7,7 @@ migrated, never rebuilt) and is run before every load, so users never call it by
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from neo4j import Driver
@@ -54,11 +55,48 @@ def apply_migrations(driver: Driver, database: str | None = None) -> list[str]:
     return applied
 
 
+@dataclass(frozen=True)
+class CookbookQuery:
+    """One analyst question (graph_schema/queries/NAME.cypher). The file's leading comments give
+    its title (`// title: ...`) and its parameters with defaults (`// param: name = value`)."""
+
+    name: str
+    title: str
+    defaults: dict[str, str | int]
+    text: str
+
+    def parameters(self, given: dict[str, str] | None = None) -> dict[str, str | int]:
+        """Defaults overridden by `given`; a value is typed like its default (an int stays an int)."""
+        values = dict(self.defaults)
+        for key, raw in (given or {}).items():
+            if key not in self.defaults:
+                raise KeyError(f"query {self.name} has no parameter {key!r}; it takes: "
+                               f"{', '.join(self.defaults) or 'none'}")
+            values[key] = int(raw) if isinstance(self.defaults[key], int) else raw
+        return values
+
+
+def _typed(raw: str) -> str | int:
+    return int(raw) if re.fullmatch(r"-?\d+", raw) else raw
+
+
 def query_names() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.cypher"))
 
 
-def query_text(name: str) -> str:
-    if not re.fullmatch(r"[a-z0-9_]+", name) or not (QUERIES_DIR / f"{name}.cypher").exists():
+def cookbook_query(name: str) -> CookbookQuery:
+    path = QUERIES_DIR / f"{name}.cypher"
+    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.exists():
         raise KeyError(f"no query named {name!r}; known: {', '.join(query_names())}")
-    return (QUERIES_DIR / f"{name}.cypher").read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    title, defaults = name, {}
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        key, _, value = line[2:].strip().partition(":")
+        if key == "title":
+            title = value.strip()
+        elif key == "param":
+            pname, _, default = value.partition("=")
+            defaults[pname.strip()] = _typed(default.strip())
+    return CookbookQuery(name, title, defaults, text)

@@ -18,6 +18,7 @@ from models.records import (
     Phase,
     Question,
     Section,
+    StrategicAxis,
     ValidationWarning,
 )
 
@@ -35,5 +36,6 @@ __all__ = [
     "Phase",
     "Question",
     "Section",
+    "StrategicAxis",
     "ValidationWarning",
 ]

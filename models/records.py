@@ -14,7 +14,7 @@ Layout = Literal["grid", "narrative", "slides", "unknown"]
 WarningCode = Literal[
     "question_without_table", "table_outside_question", "criteria_count_mismatch",
     "criterion_without_judgment", "criterion_without_text", "unknown_judgment", "constat_duplicate",
-    "constat_gap", "constat_order", "justification_without_constat", "image_only_page", "unknown_layout",
+    "constat_gap", "constat_order", "justification_without_constat", "image_only_page", "ocr_page", "unknown_layout",
 ]
 
 
@@ -92,6 +92,9 @@ class Figure(Record):
     value: float
     unit: str
     date: str | None = None
+    date_source: Literal["sentence", "paragraph", "document"] | None = Field(
+        default=None, description="where the date comes from: the figure's sentence, an earlier sentence "
+                                  "of its paragraph, or the evaluation's date")
     context: str
     page: int
 
@@ -135,6 +138,14 @@ class Section(Record):
     page: int
 
 
+class StrategicAxis(Record):
+    """One strategic axis of the cluster, as the report lists it."""
+
+    number: int = Field(description="position in the report's list, from 1")
+    text: str
+    page: int
+
+
 class ValidationWarning(Record):
     code: WarningCode
     message: str
@@ -155,4 +166,5 @@ class ExtractionResult(Record):
     relations: list[PartnerRelation] = Field(default_factory=list)
     listed: list[ListedOrganisation] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
+    axes: list[StrategicAxis] = Field(default_factory=list)
     warnings: list[ValidationWarning] = Field(default_factory=list)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +30,7 @@ app.add_typer(neo4j_app, name="neo4j")
 # not a terminal (CI logs, pipes): wide enough for the summary table instead of rich's 80 columns
 console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
+MAX_DOCUMENT_BARS = 40  # beyond that, one bar for the archive
 
 
 def _driver(settings: Neo4jSettings) -> Driver:
@@ -80,7 +83,7 @@ def extract(
 def _summary_table(rows: list) -> Table:
     table = Table(title="Ingest summary")
     for col in ("Document", "Status", "Type", "Cluster", "Year", "Evaluator", "Pages", "Questions",
-                "Criteria", "Constats", "Warnings"):
+                "Criteria", "Constats", "Partners", "Warnings"):
         table.add_column(col, overflow="fold")
     for r in rows:
         res = r.result
@@ -91,32 +94,64 @@ def _summary_table(rows: list) -> Table:
             str(ev.year or "") if ev else "", (ev.evaluator or "") if ev else "",
             str(res.document.pages) if res else "", str(len(res.questions)) if res else "",
             str(len(res.criteria)) if res else "", str(len(res.constats)) if res else "",
+            str(len({m.canonical for m in res.partners})) if res else "",
             str(len(res.warnings)) if res else "")
     return table
+
+
+def _quiet_prefect() -> None:
+    """Prefect's own INFO logs and telemetry would drown the progress bars; the user's settings win."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the temporary server's first start creates its SQLite database: slow on a busy machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    logging.getLogger("neo4j").setLevel(logging.ERROR)  # deadlocks the driver retries by itself
 
 
 @app.command()
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Folders, PDF files, globs or .zip archives.")],
     prune: Annotated[bool, typer.Option(help="Delete documents no longer present in PATHS.")] = False,
+    runner: Annotated[str, typer.Option(help="auto | threads | processes | dask (EVALGRAPH_TASK_RUNNER).")]
+    = "",
+    workers: Annotated[int, typer.Option(help="Parallel workers (EVALGRAPH_WORKERS; default: the CPU count).")]
+    = 0,
+    dask_address: Annotated[str, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
+                                                   "(EVALGRAPH_DASK_ADDRESS).")] = "",
+    analyse: Annotated[bool, typer.Option(help="Recompute the network analytics when the graph changed.")] = True,
 ) -> None:
-    """Extract every PDF and load it into Neo4j; unchanged files are skipped."""
-    from pipeline.ingest import discover, ingest_paths
+    """Extract every PDF and load it into Neo4j through the Prefect flow; unchanged files are skipped."""
+    from pipeline.ingest import discover
 
     settings = Neo4jSettings.from_env()
     files = discover(paths)
     if not files:
         err.print(f"[red]no PDF found in {' '.join(paths)}[/red]")
         raise typer.Exit(1)
-    driver = _driver(settings)
-    with driver, Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TimeElapsedColumn(), console=console, transient=True) as progress:
-        task = progress.add_task("ingesting", total=len(files))
+    _driver(settings).close()  # fail fast, with advice, if Neo4j does not answer
+    _quiet_prefect()
+    from flows.ingest import listening, run_ingest
 
-        def advance(row) -> None:
-            progress.update(task, advance=1, description=f"{row.source}: {row.status}")
+    per_document = len(files) <= MAX_DOCUMENT_BARS
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        overall = progress.add_task(f"{len(files)} documents (starting Prefect)", total=len(files))
+        bars = {p.name: progress.add_task(f"  {p.name}", total=2) for p in files} if per_document else {}
 
-        rows = ingest_paths(driver, paths, settings.database, prune=prune, on_document=advance)
+        def on_event(event: str, row) -> None:
+            bar = bars.get(row.source)
+            if event == "extracted":
+                if bar is not None:
+                    progress.update(bar, completed=1, description=f"  {row.source}: loading")
+                return
+            if bar is not None:
+                progress.update(bar, completed=2, description=f"  {row.source}: {row.status}")
+            progress.update(overall, advance=1, description=f"{len(files)} documents")
+
+        with listening(on_event):
+            report = run_ingest(paths, prune=prune, analyse=analyse, runner=runner or None,
+                                workers=workers or None, dask_address=dask_address or None)
+    rows = report.rows
     console.print(_summary_table(rows))
     for r in rows:
         if r.status == "failed":
@@ -124,8 +159,12 @@ def ingest(
         elif r.result and r.result.warnings and r.status != "unchanged":
             for w in r.result.warnings:
                 console.print(f"[yellow]warning[/yellow] {r.source} {w.code} (page {w.page}): {w.message}")
+    if report.network is not None:
+        from pipeline.network_store import network_summary
+
+        console.print("network: " + ", ".join(f"{k} {v}" for k, v in network_summary(report.network).items()))
     _print_graph_counts(settings)
-    if any(r.status == "failed" for r in rows):
+    if report.failed:
         raise typer.Exit(1)
 
 
@@ -152,6 +191,103 @@ def _print_graph_counts(settings: Neo4jSettings) -> None:
 def summary() -> None:
     """Print what the graph holds (nodes per label, evaluations per cluster)."""
     _print_graph_counts(Neo4jSettings.from_env())
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="A query of the cookbook (graph_schema/queries/NAME.cypher).")]
+    = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE, overrides a default.")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+) -> None:
+    """Run a query of the Cypher cookbook and print its answer; without NAME, list the queries."""
+    from graph_schema import cookbook_query, query_names
+
+    if name is None:
+        table = Table(title="Cypher cookbook (evalgraph query NAME -p key=value)")
+        for col in ("Name", "Question", "Parameters (defaults)"):
+            table.add_column(col, overflow="fold")
+        for n in query_names():
+            q = cookbook_query(n)
+            table.add_row(n, q.title, ", ".join(f"{k}={v}" for k, v in q.defaults.items()))
+        console.print(table)
+        return
+    try:
+        q = cookbook_query(name)
+        given = dict(p.split("=", 1) for p in (param or []) if "=" in p)
+        if len(given) != len(param or []):
+            raise KeyError("parameters are written KEY=VALUE")
+        values = q.parameters(given)
+    except (KeyError, ValueError) as exc:
+        err.print(f"[red]{exc.args[0]}[/red]")
+        raise typer.Exit(2) from exc
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        records, _, keys = driver.execute_query(q.text, values, database_=settings.database)
+    if as_json:
+        sys.stdout.write(json.dumps([r.data() for r in records], ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    table = Table(title=f"{q.title} ({', '.join(f'{k}={v}' for k, v in values.items()) or 'no parameters'})")
+    for key in keys:
+        table.add_column(key, overflow="fold")
+    for r in records:
+        table.add_row(*(_cell(r[k]) for k in keys))
+    console.print(table)
+    console.print(f"{len(records)} row(s)")
+
+
+@app.command()
+def analyse() -> None:
+    """Recompute the partnership network (degree, betweenness, PageRank, Louvain communities,
+    clusters sharing partners, successive evaluations) and write it back to Neo4j."""
+    from pipeline.network_store import network_summary, refresh_network
+
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        summary = network_summary(refresh_network(driver, settings.database))
+    console.print("network: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+
+@app.command()
+def export(
+    outputs: Annotated[list[Path], typer.Argument(help="Files to write: .graphml and/or .json (node-link).")],
+) -> None:
+    """Write the whole graph as GraphML and/or JSON, for Gephi, Cytoscape, networkx and others."""
+    from pipeline.export import export_graph
+
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        try:
+            graph = export_graph(driver, outputs, settings.database)
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+    console.print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships -> "
+                  + ", ".join(str(p) for p in outputs))
+
+
+@app.command()
+def serve(
+    inbox: Annotated[str, typer.Option(help="Folder to watch (default: the deployment's parameter in prefect.yaml).")]
+    = "",
+    cron: Annotated[str, typer.Option(help="Cron schedule (default: prefect.yaml's).")] = "",
+) -> None:
+    """Serve the scheduled inbox deployment of prefect.yaml (needs a Prefect server: PREFECT_API_URL)."""
+    from flows.serve import serve_inbox
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    serve_inbox(inbox or None, cron or None)
 
 
 @app.command()

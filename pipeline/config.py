@@ -45,8 +45,12 @@ def local_server_home() -> Path:
 
 def make_driver(settings: Neo4jSettings):  # -> neo4j.Driver (import kept lazy for the CLI's start-up)
     """The one place drivers are built: server notifications (hints about labels that do not
-    exist yet in a fresh database) are not errors and would drown the CLI output."""
+    exist yet in a fresh database) are not errors and would drown the CLI output.
+    EVALGRAPH_NEO4J_RETRY_SECONDS bounds the driver's own retries of a transaction."""
     from neo4j import GraphDatabase
 
+    # The driver retries a failed transaction for up to 30 s by default; the flow retries a
+    # document's load itself, with backoff, so the driver's own window is kept short.
+    retry = float(os.environ.get("EVALGRAPH_NEO4J_RETRY_SECONDS", "10"))
     return GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
-                                notifications_min_severity="OFF")
+                                notifications_min_severity="OFF", max_transaction_retry_time=retry)

@@ -8,7 +8,7 @@ from models import DocumentInfo, ExtractionResult, ValidationWarning
 from pipeline import PIPELINE_VERSION
 from pipeline.blocks import document_blocks, text_units
 from pipeline.doc_meta import classify, evaluation_info
-from pipeline.figures import read_figures
+from pipeline.figures import date_by_report, read_figures
 from pipeline.furniture import strip_furniture
 from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_tables import find_grids
@@ -16,6 +16,7 @@ from pipeline.pages import read_pages, sha256_of
 from pipeline.partners import read_partners
 from pipeline.reference_lists import listed_organisations
 from pipeline.sections import policy_questions, read_sections
+from pipeline.strategic_axes import read_strategic_axes
 
 
 def extract_document(path: Path) -> ExtractionResult:
@@ -25,9 +26,14 @@ def extract_document(path: Path) -> ExtractionResult:
     pages = strip_furniture(read_pages(path))
     warnings: list[ValidationWarning] = [
         ValidationWarning(code="image_only_page", page=p.number,
-                          message=f"{path.name}, page {p.number}: no text layer (scanned image); "
-                                  "its content was not extracted")
+                          message=f"{path.name}, page {p.number}: no text layer (scanned image) and no OCR "
+                                  f"({p.ocr_error or 'nothing legible'}); its content was not extracted")
         for p in pages if p.image_only
+    ] + [
+        ValidationWarning(code="ocr_page", page=p.number,
+                          message=f"{path.name}, page {p.number}: no text layer (scanned image); read by OCR "
+                                  "(Tesseract, French), check its records")
+        for p in pages if p.ocr
     ]
     scan = find_grids(pages)
     blocks = document_blocks(pages, scan.tables, scan.consumed)
@@ -53,10 +59,11 @@ def extract_document(path: Path) -> ExtractionResult:
         questions=questions,
         criteria=grid.criteria,
         constats=grid.constats,
-        figures=read_figures(units),
+        figures=date_by_report(read_figures(units), evaluation.date if evaluation else None),
         partners=partners,
         relations=relations,
         listed=listed_organisations(pages) if kind.layout == "slides" else [],
         sections=sections,
+        axes=read_strategic_axes(blocks) if kind.layout == "narrative" else [],
         warnings=warnings,
     )

@@ -3,7 +3,8 @@ survey responses and response rate, employment, board size, budgets, clusters su
 
 Each pattern is a way French evaluation reports state a figure ("comptait 57 membres",
 "29 réponses, soit 51% de taux de réponse", "composé de 19 administrateurs",
-"1.400.743€ par an"); a date in the same sentence ("Au 1/03/2010") dates the figure.
+"1.400.743€ par an"). A date in the same sentence ("Au 1/03/2010") dates the figure; failing
+that, a date stated earlier in its paragraph; failing that, the caller dates it by the report.
 """
 
 from __future__ import annotations
@@ -51,19 +52,31 @@ def read_figures(units: list[TextUnit]) -> list[Figure]:
     figures: list[Figure] = []
     seen: set[tuple[str, float, int]] = set()
     for unit in units:
+        paragraph_date = None
         for sm in SENTENCE.finditer(unit.text):
             sentence = sm.group(0).strip()
             if not sentence:
                 continue
+            date = _date(sentence)
+            dated = (date, "sentence") if date else (paragraph_date, "paragraph" if paragraph_date else None)
+            paragraph_date = date or paragraph_date
             for name, unit_name, pattern in PATTERNS:
                 if name == "budget" and not BUDGET_CONTEXT.search(sentence):
                     continue  # "PIB par habitant : 30 500 €" is not a budget
                 for m in pattern.finditer(sentence):
                     millions = name == "budget" and bool(m.group(2))
                     figure = Figure(name=name, value=_value(m.group(1), millions), unit=unit_name,
-                                    date=_date(sentence), context=sentence, page=unit.page_at(sm.start() + m.start()))
+                                    date=dated[0], date_source=dated[1], context=sentence,
+                                    page=unit.page_at(sm.start() + m.start()))
                     key = (name, figure.value, figure.page)
                     if key not in seen:
                         seen.add(key)
                         figures.append(figure)
     return figures
+
+
+def date_by_report(figures: list[Figure], report_date: str | None) -> list[Figure]:
+    """Figures the text does not date are taken as of the report's own date."""
+    if report_date is None:
+        return figures
+    return [f if f.date else f.model_copy(update={"date": report_date, "date_source": "document"}) for f in figures]

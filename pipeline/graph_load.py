@@ -18,7 +18,8 @@ from neo4j import Driver, ManagedTransaction
 from models import ExtractionResult
 from pipeline.gazetteer import by_canonical
 
-OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section")
+OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section",
+                "StrategicAxis")
 
 Status = Literal["loaded", "replaced", "unchanged"]
 
@@ -79,6 +80,7 @@ def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
     figures = [{"uid": _uid(source, "figure", i), **f.model_dump()} for i, f in enumerate(result.figures, 1)]
     sections = [{"uid": _uid(source, "section", i), **x.model_dump()} for i, x in enumerate(result.sections, 1)]
     listed = [item.model_dump() for item in result.listed]
+    axes = [{"uid": _uid(source, "axis", a.number), **a.model_dump()} for a in result.axes]
     organisations = _organisations(result)
     mentions = [{"name": m.canonical, "printed": m.name, "page": m.page, "sentence": m.sentence}
                 for m in result.partners]
@@ -94,7 +96,7 @@ def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
                 "warning_count": len(warnings)},
         "evaluation": evaluation, "questions": questions, "criteria": criteria,
         "constats": constats, "phases": phases, "organisations": organisations, "mentions": mentions,
-        "relations": relations, "figures": figures, "sections": sections, "listed": listed,
+        "relations": relations, "figures": figures, "sections": sections, "listed": listed, "axes": axes,
     }
 
 
@@ -121,7 +123,9 @@ def _organisations(result: ExtractionResult) -> list[dict[str, Any]]:
         add(r.object, ["organisation"])
     for item in result.listed:
         add(item.canonical, [item.type])
-    return list(found.values())
+    # one order for every transaction: two documents merging the same organisations lock them in
+    # the same sequence, which keeps deadlocks (retried, but slow) rare when loading in parallel
+    return sorted(found.values(), key=lambda o: o["name"])
 
 
 _DELETE_OWNED = "MATCH (n:{label} {{source: $source}}) DETACH DELETE n"
@@ -195,12 +199,13 @@ TYPE_LABELS = {"cluster": "Cluster", "pole": "Pole", "foreign_cluster": "Foreign
 RELATION_TYPES = ("PARTNERS_WITH", "TAKES_PART_IN", "SYNERGY_WITH", "PRESENT_AT", "HAS_MEMBER")
 
 # Labels cannot be parameters: one static FOREACH per type, chosen by the node's types.
+# The gazetteer is authoritative for what it knows (a corrected region reaches the graph on reload).
 _WRITE_ORGANISATIONS = """
 UNWIND $organisations AS org
 MERGE (o:Organisation {name: org.name})
 SET o.known = coalesce(o.known, false) OR org.known, o.review = NOT (coalesce(o.known, false) OR org.known),
     o.types = reduce(acc = coalesce(o.types, []), t IN org.types | CASE WHEN t IN acc THEN acc ELSE acc + t END),
-    o.domain = coalesce(o.domain, org.domain), o.region = coalesce(o.region, org.region)
+    o.domain = coalesce(org.domain, o.domain), o.region = CASE WHEN org.known THEN org.region ELSE o.region END
 """ + "".join(f"FOREACH (_ IN CASE WHEN '{t}' IN org.types THEN [1] ELSE [] END | SET o:{label})\n"
               for t, label in TYPE_LABELS.items())
 
@@ -222,9 +227,18 @@ MATCH (d:Document {source: $source})
 OPTIONAL MATCH (e:Evaluation {source: $source})
 UNWIND $figures AS f
 CREATE (n:Figure {uid: f.uid, source: $source})
-SET n.name = f.name, n.value = f.value, n.unit = f.unit, n.date = f.date, n.context = f.context, n.page = f.page
+SET n.name = f.name, n.value = f.value, n.unit = f.unit, n.date = f.date, n.date_source = f.date_source,
+    n.context = f.context, n.page = f.page
 CREATE (d)-[:HAS_FIGURE]->(n)
 FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | CREATE (e)-[:HAS_FIGURE]->(n))
+"""
+
+_WRITE_AXES = """
+MATCH (e:Evaluation {uid: $eval_uid})
+UNWIND $axes AS a
+CREATE (n:StrategicAxis {uid: a.uid, source: $source})
+SET n.number = a.number, n.text = a.text, n.page = a.page
+CREATE (e)-[:HAS_AXIS]->(n)
 """
 
 _WRITE_SECTIONS = """
@@ -260,6 +274,7 @@ def _write(tx: ManagedTransaction, params: dict[str, Any], replacing: bool) -> d
         _add(totals, tx.run(_WRITE_QUESTIONS, source=source, eval_uid=ev["uid"],
                             questions=params["questions"]).consume())
         _add(totals, tx.run(_WRITE_PHASES, source=source, eval_uid=ev["uid"], phases=params["phases"]).consume())
+        _add(totals, tx.run(_WRITE_AXES, source=source, eval_uid=ev["uid"], axes=params["axes"]).consume())
     _add(totals, tx.run(_WRITE_CRITERIA, source=source, criteria=params["criteria"]).consume())
     _add(totals, tx.run(_WRITE_CONSTATS, source=source, constats=params["constats"]).consume())
     _add(totals, tx.run(_WRITE_MENTIONS, source=source, mentions=params["mentions"]).consume())

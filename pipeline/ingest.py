@@ -1,36 +1,52 @@
-"""Ingest many documents: discover PDFs, skip unchanged ones by content hash, extract,
-load each in its own transaction, and report every document's outcome.
+"""The steps of ingesting an archive, as plain functions: find the PDFs, set aside the
+unchanged ones by content hash, extract one document, load one document, and finish
+(prune removed documents, refresh the network analytics).
 
-A failing document (unreadable PDF, database error) is reported with its reason and
-never stops the others; what was loaded before stays loaded.
+The Prefect flow in flows/ingest.py only orchestrates these (mapping, retries, caching);
+each step is tested here without Prefect. A failing document (unreadable PDF, refused
+load) becomes a row with its reason and never stops the others; what was loaded stays.
 """
 
 from __future__ import annotations
 
 import glob
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from neo4j import Driver
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
-from graph_schema import apply_migrations
 from models import ExtractionResult
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import extract_document
 from pipeline.graph_load import known_documents, load_document, prune_documents
+from pipeline.network import NetworkResult
+from pipeline.network_store import analysis_exists, refresh_network
 from pipeline.pages import DocumentReadError, sha256_of
+
+# Worth retrying: the server is restarting, a cluster leader changed, a deadlock between two
+# documents loading the same organisation. Anything else will fail the same way again.
+TRANSIENT_ERRORS = (ServiceUnavailable, SessionExpired, TransientError)
+CHANGED = ("loaded", "replaced", "pruned")
 
 
 @dataclass
 class IngestRow:
+    """One document's outcome: extracted (not yet loaded), loaded, replaced, unchanged, failed, pruned,
+    or missing (in the graph, no longer in the archive, kept because pruning was not asked)."""
+
     source: str
-    status: str  # loaded | replaced | unchanged | failed
+    status: str
     result: ExtractionResult | None = None
     reason: str = ""
     counters: dict[str, int] = field(default_factory=dict)
+    path: str = ""
+
+    @property
+    def records_written(self) -> int:
+        return self.counters.get("nodes_created", 0) + self.counters.get("relationships_created", 0)
 
 
 def discover(paths: Iterable[str | Path], unpack_dir: Path | None = None) -> list[Path]:
@@ -57,39 +73,70 @@ def discover(paths: Iterable[str | Path], unpack_dir: Path | None = None) -> lis
     return list(unique.values())
 
 
-def ingest_one(driver: Driver, path: Path, known: dict[str, tuple[str, str]],
-               database: str | None = None) -> IngestRow:
+def split_unchanged(files: list[Path], known: dict[str, tuple[str, str]]) -> tuple[list[IngestRow], list[Path]]:
+    """(rows for files whose bytes and pipeline version are already in the graph, files to process).
+    Only the hash is computed for an unchanged file: it is never parsed."""
+    unchanged, todo = [], []
+    for path in files:
+        try:
+            same = known.get(path.name) == (sha256_of(path), PIPELINE_VERSION)
+        except OSError:
+            same = False  # unreadable: extraction reports it with its reason
+        (unchanged.append(IngestRow(path.name, "unchanged", path=str(path))) if same else todo.append(path))
+    return unchanged, todo
+
+
+def extract_one(path: Path) -> IngestRow:
+    """Extraction never raises for bad input: the row says why the document was not read."""
     source = path.name
     try:
-        if known.get(source) == (sha256_of(path), PIPELINE_VERSION):
-            return IngestRow(source, "unchanged")
-        result = extract_document(path)
+        return IngestRow(source, "extracted", extract_document(path), path=str(path))
     except DocumentReadError as exc:
-        return IngestRow(source, "failed", reason=str(exc))
+        return IngestRow(source, "failed", reason=str(exc), path=str(path))
     except OSError as exc:
-        return IngestRow(source, "failed", reason=f"{source}: {exc}")
+        return IngestRow(source, "failed", reason=f"{source}: {exc}", path=str(path))
+
+
+def load_one(driver: Driver, row: IngestRow, known: dict[str, tuple[str, str]],
+             database: str | None = None) -> IngestRow:
+    """Load an extracted document in one transaction. Transient errors propagate, so the caller
+    can retry (nothing of the document was written); other refusals become a failed row."""
+    if row.status != "extracted" or row.result is None:
+        return row
     try:
-        outcome = load_document(driver, result, database, known)
-    except (ServiceUnavailable, SessionExpired) as exc:
-        return IngestRow(source, "failed", result, reason=f"{source}: Neo4j unavailable ({exc}); nothing "
-                                                           "of this document was written")
+        outcome = load_document(driver, row.result, database, known)
+    except TRANSIENT_ERRORS:
+        raise
     except Neo4jError as exc:
-        return IngestRow(source, "failed", result, reason=f"{source}: Neo4j refused the load ({exc.message})")
-    return IngestRow(source, outcome.status, result, counters=outcome.counters)
+        return IngestRow(row.source, "failed", row.result, f"{row.source}: Neo4j refused the load ({exc.message})",
+                         path=row.path)
+    return IngestRow(row.source, outcome.status, row.result, counters=outcome.counters, path=row.path)
 
 
-def ingest_paths(driver: Driver, paths: Iterable[str | Path], database: str | None = None,
-                 prune: bool = False, on_document: Callable[[IngestRow], None] | None = None) -> list[IngestRow]:
-    apply_migrations(driver, database)
-    files = discover(paths)
-    known = known_documents(driver, database)
-    rows = []
-    for path in files:
-        row = ingest_one(driver, path, known, database)
-        rows.append(row)
-        if on_document:
-            on_document(row)
-    if prune:
-        for source in prune_documents(driver, {p.name for p in files}, database):
-            rows.append(IngestRow(source, "pruned"))
-    return rows
+def unavailable(row_or_source: IngestRow | str, exc: BaseException) -> IngestRow:
+    """The row of a document whose load could not reach Neo4j, even after retries."""
+    source = row_or_source if isinstance(row_or_source, str) else row_or_source.source
+    return IngestRow(source, "failed", reason=f"{source}: Neo4j unavailable ({type(exc).__name__}: {exc}); "
+                                              "nothing of this document was written, a rerun loads it")
+
+
+def finish(driver: Driver, rows: list[IngestRow], files: list[Path], prune: bool, analyse: bool = True,
+           database: str | None = None) -> tuple[list[IngestRow], NetworkResult | None]:
+    """Prune documents no longer present (if asked), then recompute the network analytics if
+    any document changed or none were ever computed (an unchanged re-ingest writes nothing)."""
+    rows = list(rows)
+    present = {p.name for p in files}
+    network = None
+    try:
+        if prune:
+            rows += [IngestRow(source, "pruned") for source in prune_documents(driver, present, database)]
+        else:
+            rows += [IngestRow(source, "missing", reason=f"{source}: in the graph but no longer in the archive; "
+                                                          "--prune deletes it")
+                     for source in sorted(set(known_documents(driver, database)) - present)]
+        if analyse and (any(r.status in CHANGED for r in rows) or not analysis_exists(driver, database)):
+            network = refresh_network(driver, database)
+    except TRANSIENT_ERRORS as exc:  # the documents' own outcomes stand; the next run finishes this
+        rows.append(IngestRow("(pruning and network analytics)", "failed",
+                              reason=f"Neo4j unavailable ({type(exc).__name__}); rerun to complete"))
+    return rows, network

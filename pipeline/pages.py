@@ -7,6 +7,8 @@ synthetic pages and never touch pdfplumber objects.
 from __future__ import annotations
 
 import hashlib
+import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -92,7 +94,9 @@ class Page:
     lines: list[Line]
     hrules: list[HRule] = field(default_factory=list)
     vrules: list[VRule] = field(default_factory=list)
-    image_only: bool = False
+    image_only: bool = False  # no text layer, and OCR could not read it
+    ocr: bool = False  # no text layer: the words come from OCR
+    ocr_error: str | None = None
     furniture: list[Line] = field(default_factory=list)  # removed header/footer lines, kept for metadata
 
     @property
@@ -126,18 +130,37 @@ def group_lines(words: list[Word], page: int, tolerance: float = 2.5) -> list[Li
     return lines
 
 
+UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+
+
+def _glyph(text: str) -> str:
+    """A word that is only a glyph with no Unicode mapping ("(cid:127)", from a symbol font) is
+    a list bullet in practice; inside a word such a glyph is left as pdfminer prints it."""
+    return "•" if UNMAPPED_GLYPH.fullmatch(text) else text
+
+
 def _page_from_plumber(pp: pdfplumber.page.Page, number: int) -> Page:
     raw = pp.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5, y_tolerance=2,
                            keep_blank_chars=False, use_text_flow=False)
-    words = [Word(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
+    words = [Word(_glyph(w["text"]), float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
                   float(w["size"]), _is_bold(w["fontname"])) for w in raw]
     hrules = [HRule(float(e["x0"]), float(e["x1"]), float(e["top"]))
               for e in pp.horizontal_edges if float(e["x1"]) - float(e["x0"]) > 3]
     vrules = [VRule(float(e["x0"]), float(e["top"]), float(e["bottom"]))
               for e in pp.vertical_edges if float(e["bottom"]) - float(e["top"]) > 3]
+    ocr, ocr_error = False, None
+    if not words and pp.images:  # a scanned page
+        from pipeline.ocr import OcrError, ocr_words, render, ruling_lines
+
+        try:
+            image = render(pp)
+            words, ocr = ocr_words(image), True
+            hrules, vrules = ruling_lines(image)
+        except (OcrError, OSError, subprocess.SubprocessError) as exc:
+            ocr_error = str(exc)
     image_only = not words and bool(pp.images)
     return Page(number, float(pp.width), float(pp.height), group_lines(words, number),
-                hrules, vrules, image_only)
+                hrules, vrules, image_only, ocr and bool(words), ocr_error)
 
 
 def read_pages(path: Path) -> list[Page]:

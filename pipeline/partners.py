@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 
 from models import PartnerMention, PartnerRelation
+from pipeline import gazetteer
+from pipeline import resolve as resolution
 from pipeline.blocks import TextUnit
 from pipeline.gazetteer import Entry, by_canonical, entries
 from pipeline.grid_tables import fold
@@ -36,6 +38,14 @@ EVENT_WORDS = ("festival", "salon", "summit", "session", "fair", "forum", "confe
                "colloque", "expo", "awards", "days", "week")
 COMPANY_SUFFIX = re.compile(r"\b(s\.?a\.?|sprl|srl|nv|bv|sa|gmbh|ltd|inc|group|groupe|belgium)$", re.I)
 NOT_RELATED = {"place", "evaluator", "administration", "institution"}
+# Common nouns that head organisation and event names ("Festival du Film de Mons", "Agence pour
+# l'Entreprise et l'Innovation"): capitalised at the start of a name, they do not disqualify it.
+NAME_HEADS = {"agence", "universite", "institut", "centre", "office", "societe", "fondation", "chambre", "conseil",
+              "federation", "association", "union", "ecole", "haute", "festival", "salon", "forum", "foire",
+              "semaine", "journee", "journees", "rencontres", "congres", "colloque", "sommet", "prix", "trophees",
+              "marche", "pole", "reseau", "plateforme", "groupe", "laboratoire", "observatoire", "maison"}
+LINKERS = {"de", "du", "des", "d'", "d’", "of", "la", "l'", "l’"}
+LEGAL_FORMS = {"sa", "s.a.", "srl", "sprl", "nv", "bv", "asbl", "scrl", "sc", "gmbh", "ltd", "sas", "sarl", "inc", "ag"}
 
 
 def _ruler_patterns() -> list[dict]:
@@ -51,19 +61,59 @@ def _ruler_patterns() -> list[dict]:
     return patterns
 
 
+def _is_place(ent) -> bool:  # ent: spacy.tokens.Span
+    return ent.label_ == RULER_LABEL and by_canonical()[ent.ent_id_].type == "place"
+
+
+def _complete_names(doc):  # spacy Doc -> Doc
+    """The statistical NER stops a name where the ruler marked a place ("Festival du Film de"
+    + "Mons", "Université de" + "Liège") and leaves out a legal form ("Ozone Studios" + "SA"):
+    such a name is completed, and the place inside it is no longer a mention of its own."""
+    from spacy.tokens import Span
+
+    ents, out, i = list(doc.ents), [], 0
+    while i < len(ents):
+        ent = ents[i]
+        if ent.label_ in UNKNOWN_LABELS and i + 1 < len(ents) and _is_place(ents[i + 1]):
+            nxt = ents[i + 1]
+            ends_with_linker = nxt.start == ent.end and ent[-1].lower_ in LINKERS
+            linker_between = nxt.start == ent.end + 1 and doc[ent.end].lower_ in LINKERS
+            if ends_with_linker or linker_between:
+                ent, i = Span(doc, ent.start, nxt.end, label=ent.label_), i + 1
+        following = ent.end < len(doc) and doc[ent.end]
+        if ent.label_ in UNKNOWN_LABELS and following and following.ent_iob_ == "O" \
+                and following.lower_ in LEGAL_FORMS and following.text[:1].isupper():
+            ent = Span(doc, ent.start, ent.end + 1, label=ent.label_)
+        out.append(ent)
+        i += 1
+    doc.ents = out
+    return doc
+
+
 @lru_cache(maxsize=1)
 def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no download)
     import spacy
+    from spacy.language import Language
 
+    if "evalgraph_complete_names" not in Language.factories:
+        Language.component("evalgraph_complete_names", func=_complete_names)
     pipeline = spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
     ruler = pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(_ruler_patterns())
+    pipeline.add_pipe("evalgraph_complete_names", after="ner")
     return pipeline
+
+
+def clear_caches() -> None:
+    """Reload the gazetteer (EVALGRAPH_GAZETTEER may name another one) and rebuild the ruler."""
+    gazetteer.clear_caches()
+    resolution.clear_caches()
+    nlp.cache_clear()
 
 
 def _clean(name: str) -> str:
     name = " ".join(name.replace("’", "'").split()).strip(" .,;:()«»\"-–")
-    name = re.sub(r"^(?:la|le|les|l'|du|des|un|une)\s*", "", name, flags=re.I)
+    name = re.sub(r"^(?:(?:la|le|les|du|des|un|une)\s+|l')", "", name, flags=re.I)  # not the "Un" of "Université"
     return re.sub(r"\s*[-–]\s*$", "", name)
 
 
@@ -99,7 +149,9 @@ def _plausible(name: str, ent) -> bool:  # ent: spacy.tokens.Span
     return (3 <= len(name) <= 60 and len(words) <= 6 and name[0].isupper() and ":" not in name
             and not is_not_partner(name) and not is_not_partner(words[0])
             and not re.fullmatch(r"[\d\s.,/%€-]+", name)
-            and first is not None and (first.pos_ not in NOT_A_NAME_START or first.text.isupper())
+            and first is not None
+            and (first.pos_ not in NOT_A_NAME_START or first.text.isupper() or fold(first.text) in NAME_HEADS
+                 or bool(COMPANY_SUFFIX.search(name)))
             and not (len(words) == 1 and not name.isupper() and ent.vocab[name.lower()].has_vector))
 
 
@@ -108,11 +160,30 @@ def read_partners(units: list[TextUnit], subject: str | None) -> tuple[list[Part
     and the relations the sentences state."""
     every: list[PartnerMention] = []
     for doc, unit in zip(nlp().pipe(u.text for u in units), units, strict=True):
-        every += [m for m in (_mention(ent, unit) for ent in doc.ents) if m is not None]
+        every += _link_acronyms([m for m in (_mention(ent, unit) for ent in doc.ents) if m is not None])
     seen: dict[tuple[str, int], PartnerMention] = {}
     for m in every:
         seen.setdefault((m.canonical, m.page), m)
     return list(seen.values()), find_relations(every, subject)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s'’-]+", name) if w[:1].isupper())
+
+
+def _link_acronyms(mentions: list[PartnerMention]) -> list[PartnerMention]:
+    """"Agence pour l'Entreprise et l'Innovation (AEI)": an unknown acronym printed in brackets
+    after an unknown long form whose initials it spells is the same organisation."""
+    linked = []
+    for m in mentions:
+        if not m.known and m.name.isupper() and 2 <= len(m.name) <= 8:
+            long = next((o for o in mentions if not o.known and o is not m and o.sentence == m.sentence
+                         and f"{o.name} ({m.name})" in m.sentence.replace("’", "'")
+                         and _initials(o.name) == m.name), None)
+            if long is not None:
+                m = m.model_copy(update={"canonical": long.canonical, "type": long.type, "types": long.types})
+        linked.append(m)
+    return linked
 
 
 def _mention(ent, unit: TextUnit) -> PartnerMention | None:  # ent: spacy.tokens.Span

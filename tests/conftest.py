@@ -5,7 +5,8 @@ Nothing is skipped: if no server can be had, the tests that need it fail."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +17,13 @@ from models import ExtractionResult
 from pipeline import neo4j_server
 from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
 from pipeline.extract import extract_document
+
+# Prefect (imported later, by the flows) keeps its state and the extraction cache here: a fresh
+# folder per test session, so no result cached by an earlier version of the code is ever reused.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="evalgraph-prefect-")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")  # first start migrates SQLite
 
 CORPUS = PROJECT_ROOT / "corpus"
 TWIST_2025 = CORPUS / "twist_2025_kpmg_synthese.pdf"
@@ -68,6 +76,18 @@ def neo4j_env(neo4j_settings: Neo4jSettings, monkeypatch: pytest.MonkeyPatch) ->
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return {**os.environ, **env}
+
+
+@pytest.fixture
+def ingest(driver: Driver, neo4j_env: dict[str, str]) -> Callable[..., list]:
+    """Ingest through the real Prefect flow (what `evalgraph ingest` runs) into the emptied test
+    database; returns the rows, one per document."""
+    from flows.ingest import run_ingest
+
+    def run(paths: list, prune: bool = False, runner: str = "threads", workers: int = 2) -> list:
+        return run_ingest([str(p) for p in paths], prune=prune, runner=runner, workers=workers).rows
+
+    return run
 
 
 def write_pdf_copy(src: Path, dst_dir: Path, name: str | None = None) -> Path:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from neo4j import GraphDatabase
+from neo4j.exceptions import ServiceUnavailable
 
 from corpus_tools.grid_pdf import build_grid_pdf
 from corpus_tools.synthetic import Layout, make_report
-from pipeline.ingest import ingest_paths
+from pipeline.ingest import extract_one, load_one, unavailable
 from tests.conftest import CORPUS, TWIST_2025
 
 
@@ -20,8 +22,8 @@ def _counts(driver) -> dict[str, int]:
     return {r["l"]: r["n"] for r in records}
 
 
-def test_corpus_loads_twist_evaluations_of_2010_and_2025(driver):
-    rows = ingest_paths(driver, [CORPUS])
+def test_corpus_loads_twist_evaluations_of_2010_and_2025(driver, ingest):
+    rows = ingest([CORPUS])
     assert sorted(r.status for r in rows) == ["loaded"] * 4
     records, _, _ = driver.execute_query(
         "MATCH (c:Cluster {name:'TWIST'})<-[:EVALUATES]-(e:Evaluation) RETURN e.year AS year ORDER BY year")
@@ -40,8 +42,8 @@ def test_corpus_loads_twist_evaluations_of_2010_and_2025(driver):
     assert counts["Constat"] == 31 and counts["Evaluation"] == 3
 
 
-def test_every_fact_has_provenance(driver):
-    ingest_paths(driver, [TWIST_2025])
+def test_every_fact_has_provenance(driver, ingest):
+    ingest([TWIST_2025])
     records, _, _ = driver.execute_query(
         "MATCH (n) WHERE n:Evaluation OR n:Question OR n:Criterion OR n:Judgment OR n:Constat OR n:Phase "
         "RETURN count(n) AS total, count(CASE WHEN n.source = $s AND n.page >= 1 THEN 1 END) AS ok",
@@ -57,11 +59,11 @@ def test_every_fact_has_provenance(driver):
     assert (records[0]["l"], records[0]["v"]) == ("Partiel", 1)
 
 
-def test_reingesting_unchanged_files_changes_nothing(driver):
-    ingest_paths(driver, [CORPUS])
+def test_reingesting_unchanged_files_changes_nothing(driver, ingest):
+    ingest([CORPUS])
     before = _counts(driver)
     stamps, _, _ = driver.execute_query("MATCH (d:Document) RETURN d.source AS s, d.ingested_at AS t")
-    rows = ingest_paths(driver, [CORPUS])
+    rows = ingest([CORPUS])
     assert [r.status for r in rows] == ["unchanged"] * 4
     assert all(not r.counters for r in rows)
     assert _counts(driver) == before
@@ -69,18 +71,18 @@ def test_reingesting_unchanged_files_changes_nothing(driver):
     assert {r["s"]: r["t"] for r in again} == {r["s"]: r["t"] for r in stamps}
 
 
-def test_changed_file_replaces_only_its_own_facts(driver, tmp_path):
+def test_changed_file_replaces_only_its_own_facts(driver, tmp_path, ingest):
     archive = tmp_path / "archive"
     archive.mkdir()
     shutil.copy(TWIST_2025, archive / "twist_2025.pdf")
     shutil.copy(CORPUS / "twist_2010_comase_synthese.pdf", archive)
-    ingest_paths(driver, [archive])
+    ingest([archive])
     other_before, _, _ = driver.execute_query(
         "MATCH (e:Evaluation {source: 'twist_2010_comase_synthese.pdf'}) RETURN elementId(e) AS id")
     # the same file name now holds another report (another cluster, other counts)
     report = make_report(11, Layout(rules=True))
     build_grid_pdf(report, archive / "twist_2025.pdf")
-    rows = {r.source: r for r in ingest_paths(driver, [archive])}
+    rows = {r.source: r for r in ingest([archive])}
     assert rows["twist_2025.pdf"].status == "replaced"
     assert rows["twist_2010_comase_synthese.pdf"].status == "unchanged"
     records, _, _ = driver.execute_query(
@@ -98,13 +100,13 @@ def test_changed_file_replaces_only_its_own_facts(driver, tmp_path):
     assert [r["y"] for r in records] == [2010]
 
 
-def test_bad_files_fail_alone_and_lose_nothing(driver, tmp_path):
+def test_bad_files_fail_alone_and_lose_nothing(driver, tmp_path, ingest):
     shutil.copy(TWIST_2025, tmp_path / "good.pdf")
     (tmp_path / "corrupt.pdf").write_bytes(TWIST_2025.read_bytes()[:5000])
     (tmp_path / "not_a_pdf.pdf").write_text("Ceci n'est pas un PDF", encoding="utf-8")
-    ingest_paths(driver, [tmp_path / "good.pdf"])
+    ingest([tmp_path / "good.pdf"])
     before = _counts(driver)
-    rows = {r.source: r for r in ingest_paths(driver, [tmp_path])}
+    rows = {r.source: r for r in ingest([tmp_path])}
     assert rows["good.pdf"].status == "unchanged"
     for name in ("corrupt.pdf", "not_a_pdf.pdf"):
         assert rows[name].status == "failed"
@@ -112,24 +114,27 @@ def test_bad_files_fail_alone_and_lose_nothing(driver, tmp_path):
     assert _counts(driver) == before
 
 
-def test_database_down_is_reported_per_document(tmp_path):
+def test_database_down_is_transient_and_reported_per_document(tmp_path):
     shutil.copy(TWIST_2025, tmp_path / "a.pdf")
     # the driver's own retries (30 s by default) are not what this test is about
     dead = GraphDatabase.driver("bolt://127.0.0.1:1", auth=("neo4j", "whatever-pass"),
                                 max_transaction_retry_time=0.5, connection_timeout=1)
-    from pipeline.ingest import ingest_one
-
-    row = ingest_one(dead, tmp_path / "a.pdf", known={})
-    assert row.status == "failed" and "Neo4j unavailable" in row.reason and row.reason.startswith("a.pdf")
+    row = extract_one(tmp_path / "a.pdf")
+    assert row.status == "extracted"
+    # propagated, so the flow's load task retries it with backoff
+    with pytest.raises(ServiceUnavailable) as caught:
+        load_one(dead, row, known={})
+    failed = unavailable(row, caught.value)
+    assert failed.status == "failed" and "Neo4j unavailable" in failed.reason and failed.reason.startswith("a.pdf")
     dead.close()
 
 
-def test_prune_removes_documents_no_longer_present(driver, tmp_path):
+def test_prune_removes_documents_no_longer_present(driver, tmp_path, ingest):
     shutil.copy(TWIST_2025, tmp_path / "a.pdf")
     shutil.copy(CORPUS / "twist_2010_comase_synthese.pdf", tmp_path / "b.pdf")
-    ingest_paths(driver, [tmp_path])
+    ingest([tmp_path])
     (tmp_path / "a.pdf").unlink()
-    rows = ingest_paths(driver, [tmp_path], prune=True)
+    rows = ingest([tmp_path], prune=True)
     assert {r.source: r.status for r in rows} == {"b.pdf": "unchanged", "a.pdf": "pruned"}
     records, _, _ = driver.execute_query("MATCH (n {source: 'a.pdf'}) RETURN count(n) AS n")
     assert records[0]["n"] == 0

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from corpus_tools.flow_pdf import FlowDocument, build_flow_pdf
-from pipeline.ingest import ingest_paths
 from tests.conftest import CORPUS, POLICY_2011, SLIDES_2014, TWIST_2010
 
 
@@ -27,8 +26,8 @@ def _cluster_report(path: Path, partners_sentence: str) -> Path:
     return build_flow_pdf(doc, path)
 
 
-def test_corpus_partners_form_one_node_per_organisation(driver):
-    ingest_paths(driver, [CORPUS])
+def test_corpus_partners_form_one_node_per_organisation(driver, ingest):
+    ingest([CORPUS])
     rec = _one(driver, "MATCH (o:Organisation {name: 'Logistics in Wallonia'}) RETURN count(o) AS n, "
                        "o:Cluster AS cluster, o:Pole AS pole")
     assert (rec[0]["n"], rec[0]["cluster"], rec[0]["pole"]) == (1, True, True)
@@ -51,12 +50,12 @@ def test_corpus_partners_form_one_node_per_organisation(driver):
     assert {"TWEED", "(Val)+"} <= set(rec[0]["n"])
 
 
-def test_unknown_organisations_are_kept_for_review_and_go_with_their_document(driver, tmp_path):
+def test_unknown_organisations_are_kept_for_review_and_go_with_their_document(driver, tmp_path, ingest):
     shutil.copy(SLIDES_2014, tmp_path / SLIDES_2014.name)
     report = _cluster_report(tmp_path / "plastiwin_2016.pdf",
                              "Le cluster a développé des partenariats avec Polymer Valley Network et le pôle "
                              "Mecatech, et participe au salon Plastics Expo.")
-    ingest_paths(driver, [tmp_path])
+    ingest([tmp_path])
     rec = _one(driver, "MATCH (o:Organisation {review: true}) RETURN o.name AS name, o.types AS types ORDER BY name")
     assert {r["name"]: r["types"] for r in rec} == {"Plastics Expo": ["event"],
                                                     "Polymer Valley Network": ["organisation"]}
@@ -66,7 +65,7 @@ def test_unknown_organisations_are_kept_for_review_and_go_with_their_document(dr
     # a new version of the report no longer names them: they go, shared nodes stay
     report.unlink()
     _cluster_report(tmp_path / "plastiwin_2016.pdf", "Le cluster collabore avec le pôle Mecatech.")
-    rows = ingest_paths(driver, [tmp_path])
+    rows = ingest([tmp_path])
     assert {r.source: r.status for r in rows}["plastiwin_2016.pdf"] == "replaced"
     assert _one(driver, "MATCH (o:Organisation {review: true}) RETURN o.name AS n") == []
     rec = _one(driver, "MATCH (d:Document {source: $s})-[:MENTIONS]->(o:Organisation {name: 'Mecatech'}) "
@@ -77,8 +76,8 @@ def test_unknown_organisations_are_kept_for_review_and_go_with_their_document(dr
     assert rec[0]["n"] == 1
 
 
-def test_figures_sections_and_lists_are_in_the_graph(driver):
-    ingest_paths(driver, [CORPUS])
+def test_figures_sections_and_lists_are_in_the_graph(driver, ingest):
+    ingest([CORPUS])
     rec = _one(driver, "MATCH (:Cluster {name: 'TWIST'})<-[:EVALUATES]-(e:Evaluation)-[:HAS_FIGURE]->"
                        "(f:Figure {name: 'members'}) RETURN e.year AS year, f.value AS members, f.source AS source, "
                        "f.page AS page ORDER BY year")

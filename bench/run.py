@@ -1,0 +1,168 @@
+"""The benchmark: `python -m bench.run` (or `bash scripts/bench.sh`) prints, for archives of 10,
+100 and 1000 generated reports, extraction and end-to-end throughput, Neo4j load rate, the cost
+of re-ingesting an unchanged archive, peak memory, and extraction accuracy; then, with
+`--tables`, camelot and tabula against our grid extraction on the same PDFs.
+
+It runs its own Neo4j (the bundled server, port 7692, data in var/neo4j-bench) so it never touches
+the main or the test database. Machines are noisy: compare ratios between sizes, not seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from bench.archive import build_archive, report_name
+from graph_schema import apply_migrations
+from pipeline import neo4j_server
+from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
+from pipeline.graph_load import known_documents, load_document
+from pipeline.ingest import discover, split_unchanged
+
+OUT = PROJECT_ROOT / "bench" / "out"
+SETTINGS = Neo4jSettings("bolt://127.0.0.1:7692", "neo4j", "evalgraph-bench", None)
+HOME = PROJECT_ROOT / "var" / "neo4j-bench"
+TARGETS = {"end_to_end_pages_s": 30, "load_records_s": 20_000, "unchanged_ms_per_doc": 2}
+console = Console(width=None if sys.stdout.isatty() else 160)
+
+
+def _subset(folder: Path, n: int) -> Path:
+    """A folder holding the first n reports (links to the archive's files)."""
+    sub = OUT / f"n{n}"
+    sub.mkdir(parents=True, exist_ok=True)
+    for i in range(1, n + 1):
+        link = sub / report_name(i)
+        if not link.exists():
+            link.symlink_to(folder / report_name(i))
+    return sub
+
+
+def _empty(driver) -> None:
+    with driver.session() as session:  # batched deletes need an auto-commit transaction
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS").consume()
+
+
+def _cli_ingest(folder: Path, prefect_home: str) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB of the biggest process) of `evalgraph ingest` on the folder."""
+    env = {**os.environ, "NEO4J_URI": SETTINGS.uri, "NEO4J_USER": SETTINGS.user, "NEO4J_PASSWORD": SETTINGS.password,
+           "PREFECT_HOME": prefect_home}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "evalgraph"), "ingest", str(folder),
+                           "--runner", "processes", "--workers", "2"], env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"ingest failed: {done.stderr[-2000:]}")
+    return wall, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+
+
+def measure(n: int, archive: Path, driver) -> dict:
+    folder = _subset(archive, n)
+    results_file = OUT / f"results_{n}.pickle"
+    extraction = json.loads(subprocess.run(
+        [sys.executable, "-m", "bench.extract_only", str(archive), str(n), str(results_file)],
+        capture_output=True, text=True, check=True, cwd=PROJECT_ROOT).stdout)
+    results = pickle.loads(results_file.read_bytes())
+
+    _empty(driver)
+    apply_migrations(driver)
+    records, start = 0, time.perf_counter()
+    known: dict[str, tuple[str, str]] = {}
+    for result in results:
+        outcome = load_document(driver, result, known=known)
+        records += outcome.records_written
+    load_seconds = time.perf_counter() - start
+
+    _empty(driver)
+    with tempfile.TemporaryDirectory() as prefect_home:  # no extraction cache: a real first ingest
+        e2e_wall, e2e_rss = _cli_ingest(folder, prefect_home)
+        again_wall, _ = _cli_ingest(folder, prefect_home)
+    start = time.perf_counter()
+    unchanged, todo = split_unchanged(discover([folder]), known_documents(driver))
+    unchanged_path = time.perf_counter() - start
+    assert len(unchanged) == n and not todo
+    pages = extraction["pages"]
+    return {
+        "documents": n, "pages": pages,
+        "extract_pages_s": pages / extraction["seconds"], "extract_rss_mb": extraction["peak_rss_mb"],
+        "load_records_s": records / load_seconds, "records": records,
+        "end_to_end_pages_s": pages / e2e_wall, "end_to_end_s": e2e_wall, "end_to_end_rss_mb": e2e_rss,
+        "unchanged_ms_per_doc": unchanged_path / n * 1000, "unchanged_cli_s": again_wall,
+        "accuracy": extraction["accuracy"],
+    }
+
+
+def _table(rows: list[dict]) -> Table:
+    t = Table(title="evalgraph benchmark (2 workers; targets in brackets)")
+    cols = [("documents", "docs", "{}"), ("pages", "pages", "{}"),
+            ("extract_pages_s", "extract pages/s (1 proc)", "{:.1f}"), ("extract_rss_mb", "extract peak MB", "{:.0f}"),
+            ("end_to_end_pages_s", "end-to-end pages/s [30]", "{:.1f}"),
+            ("end_to_end_rss_mb", "end-to-end peak MB", "{:.0f}"),
+            ("load_records_s", "Neo4j records/s [20000]", "{:.0f}"),
+            ("unchanged_ms_per_doc", "unchanged ms/doc [2]", "{:.2f}"),
+            ("unchanged_cli_s", "unchanged re-ingest, whole CLI s", "{:.1f}")]
+    for _, title, _ in cols:
+        t.add_column(title, justify="right")
+    for r in rows:
+        t.add_row(*(fmt.format(r[key]) for key, _, fmt in cols))
+    return t
+
+
+def _accuracy_table(rows: list[dict]) -> Table:
+    t = Table(title="Extraction accuracy on the generated archive (precision / recall)")
+    t.add_column("docs", justify="right")
+    kinds = list(rows[0]["accuracy"])
+    for k in kinds:
+        t.add_column(k, justify="right")
+    for r in rows:
+        t.add_row(str(r["documents"]), *(f"{r['accuracy'][k]['precision']:.3f} / {r['accuracy'][k]['recall']:.3f}"
+                                         for k in kinds))
+    return t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--tables", action="store_true", help="also compare with camelot and tabula")
+    args = parser.parse_args()
+    archive = OUT / "archive"
+    console.print(f"generating {max(args.sizes)} reports in {archive} (kept for later runs)")
+    build_archive(archive, max(args.sizes))
+    neo4j_server.start(HOME, "127.0.0.1", 7692, SETTINGS.user, SETTINGS.password)
+    rows = []
+    try:
+        with make_driver(SETTINGS) as driver:
+            for n in args.sizes:
+                console.print(f"measuring {n} documents")
+                rows.append(measure(n, archive, driver))
+    finally:
+        neo4j_server.stop(HOME)
+    console.print(_table(rows))
+    console.print(_accuracy_table(rows))
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        console.print(f"growth {first['documents']} -> {last['documents']} documents: extraction pages/s x"
+                      f"{last['extract_pages_s'] / first['extract_pages_s']:.2f}, end-to-end pages/s x"
+                      f"{last['end_to_end_pages_s'] / first['end_to_end_pages_s']:.2f}, extraction peak memory x"
+                      f"{last['extract_rss_mb'] / first['extract_rss_mb']:.2f}, end-to-end peak memory x"
+                      f"{last['end_to_end_rss_mb'] / first['end_to_end_rss_mb']:.2f}")
+    (OUT / "last_run.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    if args.tables:
+        from bench.compare_tables import compare
+
+        compare(archive)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""The Prefect flow itself: the summary artifact, the extraction cache, failures reported per
+document, removed files reported, and the Dask task runner on a LocalCluster."""
+
+from __future__ import annotations
+
+import shutil
+
+from prefect import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
+from prefect.client.schemas.sorting import FlowRunSort
+
+from corpus_tools.grid_pdf import build_grid_pdf
+from corpus_tools.synthetic import make_report
+from flows.ingest import ARTIFACT_KEY, listening, run_ingest
+from tests.conftest import TWIST_2025
+
+
+def _latest_run_task_states() -> dict[str, str]:
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
+        return {t.name: t.state.name for t in tasks}
+
+
+def test_artifact_cache_failures_and_removed_files(driver, neo4j_env, tmp_path):
+    shutil.copy(TWIST_2025, tmp_path / "twist.pdf")
+    (tmp_path / "broken.pdf").write_bytes(TWIST_2025.read_bytes()[:3000])
+    events: list[tuple[str, str, str]] = []
+    with listening(lambda event, row: events.append((event, row.source, row.status))):
+        report = run_ingest([str(tmp_path)], runner="threads", workers=2)
+    rows = {r.source: r for r in report.rows}
+    assert rows["twist.pdf"].status == "loaded" and rows["twist.pdf"].records_written > 200
+    assert rows["broken.pdf"].status == "failed" and rows["broken.pdf"].reason.startswith("broken.pdf")
+    assert ("done", "twist.pdf", "loaded") in events and ("extracted", "twist.pdf", "extracted") in events
+    assert ("done", "broken.pdf", "failed") in events
+    with get_client(sync_client=True) as client:
+        artifact = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY])),
+                                         limit=1)[0]
+    assert "| twist.pdf | loaded | cluster_evaluation | TWIST | 2025 | 5 | 17 | 31 |" in artifact.data
+    assert "| broken.pdf | failed |" in artifact.data and "1 failed, 1 loaded" in artifact.data
+
+    # the graph is emptied: the file must be loaded again, but its extraction comes from the cache
+    driver.execute_query("MATCH (n) DETACH DELETE n")
+    (tmp_path / "broken.pdf").unlink()
+    again = run_ingest([str(tmp_path)], runner="threads", workers=1)
+    assert [(r.source, r.status) for r in again.rows] == [("twist.pdf", "loaded")]
+    states = _latest_run_task_states()
+    assert states["extract " + str(tmp_path / "twist.pdf")] == "Cached"
+    assert states["load twist.pdf"] == "Completed"
+
+    # a file removed from the archive is reported, and deleted only on request
+    shutil.copy(TWIST_2025, tmp_path / "other.pdf")
+    run_ingest([str(tmp_path)], runner="threads")
+    (tmp_path / "other.pdf").unlink()
+    kept = {r.source: r.status for r in run_ingest([str(tmp_path)], runner="threads").rows}
+    assert kept == {"twist.pdf": "unchanged", "other.pdf": "missing"}
+    pruned = {r.source: r.status for r in run_ingest([str(tmp_path)], prune=True, runner="threads").rows}
+    assert pruned == {"twist.pdf": "unchanged", "other.pdf": "pruned"}
+
+
+def test_dask_local_cluster_runs_the_documents(driver, neo4j_env, tmp_path):
+    reports = {f"report_{seed}.pdf": make_report(seed) for seed in (21, 22, 23)}
+    for name, report in reports.items():
+        build_grid_pdf(report, tmp_path / name)
+    result = run_ingest([str(tmp_path)], runner="dask", workers=2)
+    assert sorted((r.source, r.status) for r in result.rows) == [(n, "loaded") for n in sorted(reports)]
+    records, _, _ = driver.execute_query(
+        "MATCH (e:Evaluation)-[:EVALUATES]->(c) RETURN e.source AS s, c.name AS c, e.year AS y")
+    assert {(r["s"], r["c"], r["y"]) for r in records} == {
+        (n, r.cluster, int(r.date_text[-4:])) for n, r in reports.items()}
