@@ -7,7 +7,7 @@ import shutil
 
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
-from prefect.client.schemas.sorting import FlowRunSort
+from prefect.client.schemas.sorting import ArtifactSort, FlowRunSort
 
 from corpus_tools.grid_pdf import build_grid_pdf
 from corpus_tools.synthetic import make_report
@@ -35,7 +35,7 @@ def test_artifact_cache_failures_and_removed_files(driver, neo4j_env, tmp_path):
     assert ("done", "broken.pdf", "failed") in events
     with get_client(sync_client=True) as client:
         artifact = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY])),
-                                         limit=1)[0]
+                                         sort=ArtifactSort.CREATED_DESC, limit=1)[0]
     assert "| twist.pdf | loaded | cluster_evaluation | TWIST | 2025 | 5 | 17 | 31 |" in artifact.data
     assert "| broken.pdf | failed |" in artifact.data and "1 failed, 1 loaded" in artifact.data
 
