@@ -146,6 +146,8 @@ def main() -> None:
             for n in args.sizes:
                 console.print(f"measuring {n} documents")
                 rows.append(measure(n, archive, driver))
+                console.print(_table(rows[-1:]))  # each size as soon as it is measured
+                (OUT / "last_run.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
     finally:
         neo4j_server.stop(HOME)
     console.print(_table(rows))
