@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ from pipeline.network_store import network_summary
 from pipeline.pages import sha256_of
 
 ARTIFACT_KEY = "evalgraph-ingest-summary"
+ARTIFACT_FACTS = ("Type", "Cluster", "Year", "Questions", "Criteria", "Constats", "Partners")
 Listener = Callable[[str, IngestRow], None]
 _listeners: list[Listener] = []
 
@@ -58,7 +60,11 @@ _listeners: list[Listener] = []
 class IngestReport:
     rows: list[IngestRow]
     network: NetworkResult | None = None
-    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Documents per status."""
+        return dict(Counter(r.status for r in self.rows))
 
     @property
     def failed(self) -> list[IngestRow]:
@@ -153,7 +159,7 @@ def _collect(todo: list[Path], extracts: list[PrefectFuture], loads: list[Prefec
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def summary_markdown(report: IngestReport) -> str:
@@ -163,13 +169,10 @@ def summary_markdown(report: IngestReport) -> str:
              "written | Warnings | Reason |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in report.rows:
-        res = r.result
-        ev = res.evaluation if res else None
-        cells = [r.source, r.status, res.document.doc_type if res else "", (ev.cluster or "") if ev else "",
-                 (ev.year or "") if ev else "", len(res.questions) if res else "", len(res.criteria) if res else "",
-                 len(res.constats) if res else "", len({m.canonical for m in res.partners}) if res else "",
-                 r.records_written or "", "; ".join(f"{w.code} (p. {w.page})" for w in res.warnings) if res else "",
-                 r.reason]
+        facts = r.facts()
+        warnings = "; ".join(f"{w.code} (p. {w.page})" for w in r.result.warnings) if r.result else ""
+        cells = [r.source, r.status, *(facts.get(key) for key in ARTIFACT_FACTS), r.records_written or "",
+                 warnings, r.reason]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if report.network is not None:
         lines += ["", "Network: " + ", ".join(f"{k} {v}" for k, v in network_summary(report.network).items())]
@@ -191,12 +194,10 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True) 
     loads = load_document_task.map(extracts, known=unmapped(known))
     rows, network = finish(driver, unchanged + _collect(todo, list(extracts), list(loads)), files, prune, analyse,
                            settings.database)
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    report = IngestReport(rows, network, counts)
+    report = IngestReport(rows, network)
     create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary_markdown(report),
-                             description=f"{len(rows)} documents: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+                             description=f"{len(rows)} documents: "
+                                         + ", ".join(f"{n} {s}" for s, n in report.counts.items()))
     return report
 
 
@@ -221,10 +222,11 @@ def task_runner(kind: str = "auto", workers: int | None = None, dask_address: st
 def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runner: str | None = None,
                workers: int | None = None, dask_address: str | None = None) -> IngestReport:
     """The flow with a task runner chosen from the arguments, else EVALGRAPH_TASK_RUNNER,
-    EVALGRAPH_WORKERS and EVALGRAPH_DASK_ADDRESS."""
+    EVALGRAPH_WORKERS and EVALGRAPH_DASK_ADDRESS. The PDFs are found once, here (a zip archive is
+    unpacked once), and the flow is given the files themselves."""
     runner = runner or os.environ.get("EVALGRAPH_TASK_RUNNER", "auto")
     workers = workers or int(os.environ.get("EVALGRAPH_WORKERS", "0") or 0) or None
     dask_address = dask_address or os.environ.get("EVALGRAPH_DASK_ADDRESS") or None
-    chosen = task_runner(runner, workers, dask_address, documents=len(discover(paths)))
-    return ingest_archive.with_options(task_runner=chosen)(paths=[str(p) for p in paths], prune=prune,
-                                                            analyse=analyse)
+    files = [str(p) for p in discover(paths)]
+    chosen = task_runner(runner, workers, dask_address, documents=len(files))
+    return ingest_archive.with_options(task_runner=chosen)(paths=files, prune=prune, analyse=analyse)

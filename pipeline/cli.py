@@ -80,23 +80,25 @@ def extract(
         console.print(f"  [yellow]warning[/yellow] {w.code} (page {w.page}): {w.message}")
 
 
+SUMMARY_FACTS = ("Type", "Cluster", "Year", "Evaluator", "Pages", "Questions", "Criteria", "Constats", "Partners",
+                 "Warnings")
+
+
 def _summary_table(rows: list) -> Table:
     table = Table(title="Ingest summary")
-    for col in ("Document", "Status", "Type", "Cluster", "Year", "Evaluator", "Pages", "Questions",
-                "Criteria", "Constats", "Partners", "Warnings"):
+    for col in ("Document", "Status", *SUMMARY_FACTS):
         table.add_column(col, overflow="fold")
     for r in rows:
-        res = r.result
-        ev = res.evaluation if res else None
         status = {"failed": "[red]failed[/red]", "unchanged": "[dim]unchanged[/dim]"}.get(r.status, r.status)
-        table.add_row(
-            r.source, status, res.document.doc_type if res else "", (ev.cluster or "") if ev else "",
-            str(ev.year or "") if ev else "", (ev.evaluator or "") if ev else "",
-            str(res.document.pages) if res else "", str(len(res.questions)) if res else "",
-            str(len(res.criteria)) if res else "", str(len(res.constats)) if res else "",
-            str(len({m.canonical for m in res.partners})) if res else "",
-            str(len(res.warnings)) if res else "")
+        facts = r.facts()
+        table.add_row(r.source, status, *(_cell(facts.get(key)) for key in SUMMARY_FACTS))
     return table
+
+
+def _print_network(result) -> None:  # result: pipeline.network.NetworkResult
+    from pipeline.network_store import network_summary
+
+    console.print("network: " + ", ".join(f"{k} {v}" for k, v in network_summary(result).items()))
 
 
 def _quiet_prefect() -> None:
@@ -149,7 +151,7 @@ def ingest(
             progress.update(overall, advance=1, description=f"{len(files)} documents")
 
         with listening(on_event):
-            report = run_ingest(paths, prune=prune, analyse=analyse, runner=runner or None,
+            report = run_ingest([str(p) for p in files], prune=prune, analyse=analyse, runner=runner or None,
                                 workers=workers or None, dask_address=dask_address or None)
     rows = report.rows
     console.print(_summary_table(rows))
@@ -160,9 +162,7 @@ def ingest(
             for w in r.result.warnings:
                 console.print(f"[yellow]warning[/yellow] {r.source} {w.code} (page {w.page}): {w.message}")
     if report.network is not None:
-        from pipeline.network_store import network_summary
-
-        console.print("network: " + ", ".join(f"{k} {v}" for k, v in network_summary(report.network).items()))
+        _print_network(report.network)
     _print_graph_counts(settings)
     if report.failed:
         raise typer.Exit(1)
@@ -251,12 +251,11 @@ def query(
 def analyse() -> None:
     """Recompute the partnership network (degree, betweenness, PageRank, Louvain communities,
     clusters sharing partners, successive evaluations) and write it back to Neo4j."""
-    from pipeline.network_store import network_summary, refresh_network
+    from pipeline.network_store import refresh_network
 
     settings = Neo4jSettings.from_env()
     with _driver(settings) as driver:
-        summary = network_summary(refresh_network(driver, settings.database))
-    console.print("network: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+        _print_network(refresh_network(driver, settings.database))
 
 
 @app.command()

@@ -32,7 +32,12 @@ class LoadOutcome:
 
     @property
     def records_written(self) -> int:
-        return self.counters.get("nodes_created", 0) + self.counters.get("relationships_created", 0)
+        return records_written(self.counters)
+
+
+def records_written(counters: dict[str, int]) -> int:
+    """Nodes and relationships a load created: what the benchmark and the summaries count."""
+    return counters.get("nodes_created", 0) + counters.get("relationships_created", 0)
 
 
 def _add(total: dict[str, int], summary: Any) -> None:

@@ -21,7 +21,7 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, Tra
 from models import ExtractionResult
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import extract_document
-from pipeline.graph_load import known_documents, load_document, prune_documents
+from pipeline.graph_load import known_documents, load_document, prune_documents, records_written
 from pipeline.network import NetworkResult
 from pipeline.network_store import analysis_exists, refresh_network
 from pipeline.pages import DocumentReadError, sha256_of
@@ -46,7 +46,20 @@ class IngestRow:
 
     @property
     def records_written(self) -> int:
-        return self.counters.get("nodes_created", 0) + self.counters.get("relationships_created", 0)
+        return records_written(self.counters)
+
+    def facts(self) -> dict[str, object]:
+        """What the summaries (terminal table, Prefect artifact) show of the document; empty
+        when it was not extracted (unchanged, failed to open, pruned)."""
+        res = self.result
+        if res is None:
+            return {}
+        ev = res.evaluation
+        return {"Type": res.document.doc_type, "Cluster": ev.cluster if ev else None,
+                "Year": ev.year if ev else None, "Evaluator": ev.evaluator if ev else None,
+                "Pages": res.document.pages, "Questions": len(res.questions), "Criteria": len(res.criteria),
+                "Constats": len(res.constats), "Partners": len({m.canonical for m in res.partners}),
+                "Warnings": len(res.warnings)}
 
 
 def discover(paths: Iterable[str | Path], unpack_dir: Path | None = None) -> list[Path]:
@@ -113,9 +126,8 @@ def load_one(driver: Driver, row: IngestRow, known: dict[str, tuple[str, str]],
     return IngestRow(row.source, outcome.status, row.result, counters=outcome.counters, path=row.path)
 
 
-def unavailable(row_or_source: IngestRow | str, exc: BaseException) -> IngestRow:
+def unavailable(source: str, exc: BaseException) -> IngestRow:
     """The row of a document whose load could not reach Neo4j, even after retries."""
-    source = row_or_source if isinstance(row_or_source, str) else row_or_source.source
     return IngestRow(source, "failed", reason=f"{source}: Neo4j unavailable ({type(exc).__name__}: {exc}); "
                                               "nothing of this document was written, a rerun loads it")
 

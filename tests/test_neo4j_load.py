@@ -124,7 +124,7 @@ def test_database_down_is_transient_and_reported_per_document(tmp_path):
     # propagated, so the flow's load task retries it with backoff
     with pytest.raises(ServiceUnavailable) as caught:
         load_one(dead, row, known={})
-    failed = unavailable(row, caught.value)
+    failed = unavailable(row.source, caught.value)
     assert failed.status == "failed" and "Neo4j unavailable" in failed.reason and failed.reason.startswith("a.pdf")
     dead.close()
 
