@@ -1,11 +1,12 @@
 """Prefect 3 flow: ingest a folder, glob or zip archive of evaluation PDFs into Neo4j.
 
-One extraction task and one load task per document, mapped over the archive:
+One extraction task per document, mapped over the archive, and load tasks for batches of the
+extracted documents:
 - extraction is pure and cached by the file's sha256 and the pipeline version, so a file seen
   before (by any run, on any worker sharing the result storage) is never parsed twice;
-- loading retries with exponential backoff on transient Neo4j errors only (server restarting,
-  deadlock between two documents merging the same organisation); one transaction per document,
-  so a retry never finds half a document;
+- loading retries with exponential backoff on transient Neo4j errors only (server restarting);
+  one transaction per batch, so a retry never finds half a document, and a batch Neo4j refuses
+  is retried document by document, so only the refused document fails;
 - unchanged files (same sha256 and version in the graph) are skipped before any task runs.
 The run ends with a markdown artifact: every document, its status, records and warnings.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,12 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver
-from prefect import flow, task, unmapped
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
+from flows.extraction_pool import extract, extraction_processes
 from graph_schema import apply_migrations
 from pipeline import PIPELINE_VERSION
 from pipeline.config import Neo4jSettings, make_driver
@@ -39,10 +44,10 @@ from pipeline.graph_load import known_documents
 from pipeline.ingest import (
     TRANSIENT_ERRORS,
     IngestRow,
+    Loaded,
     discover,
-    extract_one,
     finish,
-    load_one,
+    load_many,
     split_unchanged,
     unavailable,
 )
@@ -51,6 +56,8 @@ from pipeline.network_store import network_summary
 from pipeline.pages import sha256_of
 
 ARTIFACT_KEY = "evalgraph-ingest-summary"
+LOAD_BATCH = 50  # documents per transaction at most (about 20,000 records per second, bench/)
+LOAD_EVERY_SECONDS = 2.0
 ARTIFACT_FACTS = ("Type", "Cluster", "Year", "Questions", "Criteria", "Constats", "Partners")
 Listener = Callable[[str, IngestRow], None]
 _listeners: list[Listener] = []
@@ -60,11 +67,18 @@ _listeners: list[Listener] = []
 class IngestReport:
     rows: list[IngestRow]
     network: NetworkResult | None = None
+    records_written: int = 0  # nodes and relationships the run created
 
     @property
     def counts(self) -> dict[str, int]:
         """Documents per status."""
         return dict(Counter(r.status for r in self.rows))
+
+    @property
+    def headline(self) -> str:
+        """"1 failed, 12 loaded, 3 unchanged; 2431 records written"."""
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(self.counts.items())) or "no documents"
+        return f"{counts}; {self.records_written} records written"
 
     @property
     def failed(self) -> list[IngestRow]:
@@ -117,45 +131,73 @@ def _retry_if_transient(_task: Any, _task_run: Any, state: Any) -> bool:
 @task(name="extract-document", task_run_name="extract {path}", cache_key_fn=_extraction_key,
       persist_result=True, cache_result_in_memory=False)
 def extract_document_task(path: str) -> IngestRow:
-    return extract_one(Path(path))
+    return extract(Path(path))
 
 
-@task(name="load-document", task_run_name="load {row.source}", retries=3,
+@task(name="load-documents", task_run_name="load {label}", retries=3,
       retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5,
       retry_condition_fn=_retry_if_transient, cache_result_in_memory=False)
-def load_document_task(row: IngestRow, known: dict[str, tuple[str, str]]) -> IngestRow:
-    settings = Neo4jSettings.from_env()  # workers read Neo4j settings from their own environment
-    return load_one(_driver(settings), row, known, settings.database)
+def load_documents_task(rows: list[IngestRow], known: dict[str, tuple[str, str]], label: str) -> Loaded:
+    settings = Neo4jSettings.from_env()
+    return load_many(_driver(settings), rows, known, settings.database)
 
 
-def _outcome(future: PrefectFuture, path: Path, extracted: PrefectFuture) -> IngestRow:
-    """A finished load future as a row, whatever happened to it (a task's state may not be
+def _extracted(future: PrefectFuture, path: Path) -> IngestRow:
+    """A finished extraction future as a row, whatever happened to it (a task's state may not be
     synced yet when its future completes, so the value itself is what is looked at)."""
     value = future.result(raise_on_failure=False)
     if isinstance(value, IngestRow):
         return value
-    cause = extracted.result(raise_on_failure=False)
-    if not isinstance(cause, IngestRow):
-        return IngestRow(path.name, "failed", reason=f"{path.name}: extraction crashed ({cause!r})", path=str(path))
+    return IngestRow(path.name, "failed", reason=f"{path.name}: extraction crashed ({value!r})", path=str(path))
+
+
+def _load(batch: list[IngestRow], known: dict[str, tuple[str, str]]) -> Loaded:
+    label = batch[0].source + (f" and {len(batch) - 1} more" if len(batch) > 1 else "")
+    state = load_documents_task(quote(batch), known, label, return_state=True)
+    value = state.result(raise_on_failure=False)
+    if isinstance(value, Loaded):
+        return value
     if isinstance(value, TRANSIENT_ERRORS):
-        return unavailable(path.name, value)
-    return IngestRow(path.name, "failed", reason=f"{path.name}: load crashed ({value!r})", path=str(path))
+        return Loaded([unavailable(r.source, value) for r in batch])
+    return Loaded([IngestRow(r.source, "failed", reason=f"{r.source}: load crashed ({value!r})", path=r.path)
+                   for r in batch])
 
 
-def _collect(todo: list[Path], extracts: list[PrefectFuture], loads: list[PrefectFuture]) -> list[IngestRow]:
-    index = {id(f): i for i, f in enumerate(extracts)} | {id(f): i for i, f in enumerate(loads)}
-    extract_ids = {id(f) for f in extracts}
+def _extract_and_load(todo: list[Path], known: dict[str, tuple[str, str]]) -> Loaded:
+    """Extraction tasks run in the task runner; as they finish, their documents are loaded here,
+    in the flow's thread, a batch per transaction: up to LOAD_BATCH documents, or whatever
+    finished in the last LOAD_EVERY_SECONDS. One writer at a time, so loads never deadlock one
+    another, and a statement carries many documents' rows (Neo4j's cost is per statement)."""
+    extracts = extract_document_task.map([str(p) for p in todo])
+    index = {id(f): i for i, f in enumerate(extracts)}
     rows: dict[int, IngestRow] = {}
-    for future in as_completed(list(extracts) + list(loads)):
+    pending: list[int] = []
+    written = 0
+    last = time.monotonic()
+
+    def flush() -> None:
+        nonlocal written, last
+        loaded = _load([rows[i] for i in pending], known)
+        for i, row in zip(pending, loaded.rows, strict=True):
+            rows[i] = row
+            _notify("done", row)
+        written += loaded.records_written
+        pending.clear()
+        last = time.monotonic()
+
+    for future in as_completed(list(extracts)):
         i = index[id(future)]
-        if id(future) in extract_ids:
-            value = future.result(raise_on_failure=False)
-            if isinstance(value, IngestRow):
-                _notify("extracted", value)
-            continue
-        rows[i] = _outcome(future, todo[i], extracts[i])
-        _notify("done", rows[i])
-    return [rows[i] for i in sorted(rows)]
+        rows[i] = _extracted(future, todo[i])
+        if rows[i].status == "extracted":
+            _notify("extracted", rows[i])
+            pending.append(i)
+        else:
+            _notify("done", rows[i])
+        if len(pending) >= LOAD_BATCH or (pending and time.monotonic() - last >= LOAD_EVERY_SECONDS):
+            flush()
+    if pending:
+        flush()
+    return Loaded([rows[i] for i in sorted(rows)], written)
 
 
 def _cell(text: object) -> str:
@@ -163,16 +205,14 @@ def _cell(text: object) -> str:
 
 
 def summary_markdown(report: IngestReport) -> str:
-    lines = ["# evalgraph ingest", "",
-             ", ".join(f"{n} {status}" for status, n in sorted(report.counts.items())) or "no documents", "",
-             "| Document | Status | Type | Cluster | Year | Questions | Criteria | Constats | Partners | Records "
-             "written | Warnings | Reason |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["# evalgraph ingest", "", report.headline, "",
+             "| Document | Status | Type | Cluster | Year | Questions | Criteria | Constats | Partners "
+             "| Warnings | Reason |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in report.rows:
         facts = r.facts()
         warnings = "; ".join(f"{w.code} (p. {w.page})" for w in r.result.warnings) if r.result else ""
-        cells = [r.source, r.status, *(facts.get(key) for key in ARTIFACT_FACTS), r.records_written or "",
-                 warnings, r.reason]
+        cells = [r.source, r.status, *(facts.get(key) for key in ARTIFACT_FACTS), warnings, r.reason]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if report.network is not None:
         lines += ["", "Network: " + ", ".join(f"{k} {v}" for k, v in network_summary(report.network).items())]
@@ -181,7 +221,10 @@ def summary_markdown(report: IngestReport) -> str:
 
 @flow(name="evalgraph-ingest", description="Ingest evaluation reports (folder, glob or zip) into Neo4j.",
       version=PIPELINE_VERSION)
-def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True) -> IngestReport:
+def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
+                   extract_workers: int = 0) -> IngestReport:
+    """extract_workers > 0: the extraction tasks hand their documents to that many worker
+    processes (CPU-bound work in parallel, while the tasks themselves stay light threads)."""
     settings = Neo4jSettings.from_env()
     driver = _driver(settings)
     apply_migrations(driver, settings.database)
@@ -190,33 +233,67 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True) 
     unchanged, todo = split_unchanged(files, known)
     for row in unchanged:
         _notify("done", row)
-    extracts = extract_document_task.map([str(p) for p in todo])
-    loads = load_document_task.map(extracts, known=unmapped(known))
-    rows, network = finish(driver, unchanged + _collect(todo, list(extracts), list(loads)), files, prune, analyse,
-                           settings.database)
-    report = IngestReport(rows, network)
+    with extraction_processes(extract_workers if todo else 0):
+        done = _extract_and_load(todo, known)
+    rows, network = finish(driver, unchanged + done.rows, files, prune, analyse, settings.database)
+    report = IngestReport(rows, network, done.records_written)
     create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary_markdown(report),
-                             description=f"{len(rows)} documents: "
-                                         + ", ".join(f"{n} {s}" for s, n in report.counts.items()))
+                             description=f"{len(rows)} documents: {report.headline}")
     return report
 
 
+@dataclass(frozen=True)
+class RunnerChoice:
+    task_runner: Any
+    extract_workers: int = 0  # worker processes for extraction, in the flow's process
+
+
 def task_runner(kind: str = "auto", workers: int | None = None, dask_address: str | None = None,
-                documents: int = 0) -> Any:
-    """threads: one process, overlaps I/O. processes: real parallelism for CPU-bound extraction
-    (each worker loads spaCy once). dask: a LocalCluster, or the scheduler at `dask_address`
-    (workers on other machines). auto: processes when there is enough work to pay their start-up."""
+                documents: int = 0) -> RunnerChoice:
+    """threads: one process, overlaps I/O. processes: tasks in threads, extraction (CPU-bound)
+    in `workers` processes, each loading spaCy once (flows/extraction_pool.py says why not
+    Prefect's process pool). dask: a LocalCluster, or the scheduler at `dask_address` (workers on
+    other machines). auto: processes when there is enough work to pay their start-up."""
     workers = workers or max(1, os.cpu_count() or 1)
     if kind == "dask" or dask_address:
         from prefect_dask import DaskTaskRunner
 
         if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(cluster_class="distributed.LocalCluster",
-                              cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+            return RunnerChoice(DaskTaskRunner(address=dask_address))
+        return RunnerChoice(DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                                           cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
+                                                           "processes": True}))
     if kind == "processes" or (kind == "auto" and workers > 1 and documents >= 4 * workers):
-        return ProcessPoolTaskRunner(max_workers=workers)
-    return ThreadPoolTaskRunner(max_workers=workers)
+        # a thread waits on each process; two more keep the pool fed while tasks record their results
+        return RunnerChoice(ThreadPoolTaskRunner(max_workers=workers + 2), extract_workers=workers)
+    return RunnerChoice(ThreadPoolTaskRunner(max_workers=workers))
+
+
+@contextmanager
+def one_prefect_api() -> Iterator[str]:
+    """Without PREFECT_API_URL, Prefect starts a temporary server in whichever process first
+    needs an API, and a Dask worker process is such a process: every worker would start its own
+    server (each a few seconds, all contending for one SQLite database, their task runs invisible
+    to the flow's). The temporary server is started here, once, and its address is put where the
+    workers read their settings. With PREFECT_API_URL set, nothing changes."""
+    url = get_current_settings().api.url
+    if url:
+        yield url
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    server = SubprocessASGIServer()
+    server.start()  # once per process; it stops when the process exits
+    before = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url  # Dask's worker processes inherit it
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield server.api_url
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
 
 
 def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runner: str | None = None,
@@ -228,5 +305,7 @@ def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runn
     workers = workers or int(os.environ.get("EVALGRAPH_WORKERS", "0") or 0) or None
     dask_address = dask_address or os.environ.get("EVALGRAPH_DASK_ADDRESS") or None
     files = [str(p) for p in discover(paths)]
-    chosen = task_runner(runner, workers, dask_address, documents=len(files))
-    return ingest_archive.with_options(task_runner=chosen)(paths=files, prune=prune, analyse=analyse)
+    with one_prefect_api():
+        chosen = task_runner(runner, workers, dask_address, documents=len(files))
+        return ingest_archive.with_options(task_runner=chosen.task_runner)(
+            paths=files, prune=prune, analyse=analyse, extract_workers=chosen.extract_workers)

@@ -155,6 +155,7 @@ def ingest(
                                 workers=workers or None, dask_address=dask_address or None)
     rows = report.rows
     console.print(_summary_table(rows))
+    console.print(report.headline)
     for r in rows:
         if r.status == "failed":
             err.print(f"[red]failed[/red] {r.reason}")

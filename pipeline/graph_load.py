@@ -1,11 +1,13 @@
-"""Stage 4: ExtractionResult -> Neo4j, one transaction per document.
+"""Stage 4: ExtractionResult -> Neo4j, one transaction per batch of documents (one document is
+a batch of one).
 
 A document owns its facts (evaluation, questions, criteria, judgments, constats,
 phases): every owned node carries `source` (the document's file name) and `page`.
 Loading a changed document deletes its own facts and writes the new ones in the
 same transaction, so the graph never holds half a document, and shared nodes
 (clusters, organisations) that other documents point to are left alone.
-Parameterised Cypher only; lists are written with UNWIND.
+Parameterised Cypher only; the rows of every document in the batch are written with UNWIND,
+one statement per kind of fact: Neo4j's cost is per statement far more than per row.
 """
 
 from __future__ import annotations
@@ -59,16 +61,18 @@ def _uid(source: str, kind: str, local: object) -> str:
     return f"{source}#{kind}:{local}"
 
 
-def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
+def _params(result: ExtractionResult) -> dict[str, Any]:
+    """The document's rows, one list per kind of fact; every row names its document (`source`),
+    so the rows of several documents can be written by the same statements."""
     doc, ev = result.document, result.evaluation
+    source = doc.file_name
     eval_uid = _uid(source, "evaluation", 1)
-    evaluation = None
-    if ev is not None:
-        evaluation = {**ev.model_dump(), "uid": eval_uid}
-    questions = [{"uid": _uid(source, "question", q.number), "number": q.number, "text": q.text,
+    evaluation = [] if ev is None else [{**ev.model_dump(), "uid": eval_uid, "source": source}]
+    owner = {"source": source, "eval_uid": eval_uid}
+    questions = [{**owner, "uid": _uid(source, "question", q.number), "number": q.number, "text": q.text,
                   "intro": q.intro, "synthesis": q.synthesis, "page": q.page,
-                  "announced_criteria": q.announced_criteria} for q in result.questions]
-    criteria = [{"uid": _uid(source, "criterion", c.id), "id": c.id,
+                  "announced_criteria": q.announced_criteria} for q in result.questions] if ev else []
+    criteria = [{"source": source, "uid": _uid(source, "criterion", c.id), "id": c.id,
                  "question_uid": _uid(source, "question", c.question), "question": c.question,
                  "index": c.index, "theme": c.theme, "text": c.text, "text_shared": c.text_shared,
                  "page": c.pages[0], "pages": c.pages,
@@ -76,33 +80,52 @@ def _params(result: ExtractionResult, source: str) -> dict[str, Any]:
                      "uid": _uid(source, "judgment", c.id), "label": c.judgment,
                      "normalised": c.judgment_normalised, "level": c.judgment_level, "page": c.pages[0]}}
                 for c in result.criteria]
-    constats = [{"uid": _uid(source, "constat", k.number), "number": k.number, "text": k.text,
+    constats = [{"source": source, "uid": _uid(source, "constat", k.number), "number": k.number, "text": k.text,
                  "question": k.question, "page": k.pages[0], "pages": k.pages,
                  "links": [{"criterion_uid": _uid(source, "criterion", cid), "primary": cid == k.criterion}
                            for cid in k.applies_to]}
                 for k in result.constats]
-    phases = [{"uid": _uid(source, "phase", p.number), **p.model_dump()} for p in result.phases]
-    figures = [{"uid": _uid(source, "figure", i), **f.model_dump()} for i, f in enumerate(result.figures, 1)]
-    sections = [{"uid": _uid(source, "section", i), **x.model_dump()} for i, x in enumerate(result.sections, 1)]
-    listed = [item.model_dump() for item in result.listed]
-    axes = [{"uid": _uid(source, "axis", a.number), **a.model_dump()} for a in result.axes]
-    organisations = _organisations(result)
-    mentions = [{"name": m.canonical, "printed": m.name, "page": m.page, "sentence": m.sentence}
+    phases = [{**owner, "uid": _uid(source, "phase", p.number), **p.model_dump()} for p in result.phases] if ev else []
+    axes = [{**owner, "uid": _uid(source, "axis", a.number), **a.model_dump()} for a in result.axes] if ev else []
+    figures = [{"source": source, "uid": _uid(source, "figure", i), **f.model_dump()}
+               for i, f in enumerate(result.figures, 1)]
+    sections = [{"source": source, "uid": _uid(source, "section", i), **x.model_dump()}
+                for i, x in enumerate(result.sections, 1)]
+    listed = [{"source": source, **item.model_dump()} for item in result.listed]
+    mentions = [{"source": source, "name": m.canonical, "printed": m.name, "page": m.page, "sentence": m.sentence}
                 for m in result.partners]
-    relations = [{"subject": r.subject, "type": r.relation, "object": r.object, "page": r.page, "sentence": r.sentence}
-                 for r in result.relations]
+    relations = [{"source": source, "subject": r.subject, "type": r.relation, "object": r.object, "page": r.page,
+                  "sentence": r.sentence} for r in result.relations]
     warnings = [f"{w.code}" + (f" (page {w.page})" if w.page else "") + f": {w.message}"
                 for w in result.warnings]
     return {
-        "source": source,
-        "doc": {"sha256": doc.sha256, "file_name": doc.file_name, "pages": doc.pages,
-                "doc_type": doc.doc_type, "layout": doc.layout, "title": doc.title,
-                "pipeline_version": result.pipeline_version, "warnings": warnings,
-                "warning_count": len(warnings)},
-        "evaluation": evaluation, "questions": questions, "criteria": criteria,
-        "constats": constats, "phases": phases, "organisations": organisations, "mentions": mentions,
-        "relations": relations, "figures": figures, "sections": sections, "listed": listed, "axes": axes,
+        "documents": [{"source": source, "props": {
+            "sha256": doc.sha256, "file_name": doc.file_name, "pages": doc.pages, "doc_type": doc.doc_type,
+            "layout": doc.layout, "title": doc.title, "pipeline_version": result.pipeline_version,
+            "warnings": warnings, "warning_count": len(warnings)}}],
+        "evaluations": evaluation, "questions": questions, "criteria": criteria, "constats": constats,
+        "phases": phases, "organisations": _organisations(result), "mentions": mentions, "relations": relations,
+        "figures": figures, "sections": sections, "listed": listed, "axes": axes,
     }
+
+
+def _batch_params(results: list[ExtractionResult]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of several documents, kind by kind. An organisation named by several documents
+    is one row, its types merged, so one statement never merges the same node twice."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    organisations: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for kind, values in _params(result).items():
+            if kind != "organisations":
+                rows.setdefault(kind, []).extend(values)
+                continue
+            for org in values:
+                seen = organisations.setdefault(org["name"], org)
+                seen["types"] = list(dict.fromkeys(seen["types"] + org["types"]))
+    # one order for every transaction: two loads merging the same organisations lock them in the
+    # same sequence, which keeps deadlocks (retried, but slow) rare when loading in parallel
+    rows["organisations"] = sorted(organisations.values(), key=lambda o: o["name"])
+    return rows
 
 
 def _organisations(result: ExtractionResult) -> list[dict[str, Any]]:
@@ -128,37 +151,39 @@ def _organisations(result: ExtractionResult) -> list[dict[str, Any]]:
         add(r.object, ["organisation"])
     for item in result.listed:
         add(item.canonical, [item.type])
-    # one order for every transaction: two documents merging the same organisations lock them in
-    # the same sequence, which keeps deadlocks (retried, but slow) rare when loading in parallel
-    return sorted(found.values(), key=lambda o: o["name"])
+    return list(found.values())
 
 
-_DELETE_OWNED = "MATCH (n:{label} {{source: $source}}) DETACH DELETE n"
+# Every statement takes the rows of one or more documents; every row carries its `source`.
+_DELETE_OWNED = "UNWIND $sources AS source MATCH (n:{label} {{source: source}}) DETACH DELETE n"
+_DELETE_STATED = "UNWIND $sources AS source MATCH ()-[r {source: source}]->() DELETE r"
 
-_WRITE_DOCUMENT = """
-MERGE (d:Document {source: $source})
-SET d += $doc, d.ingested_at = datetime()
+_WRITE_DOCUMENTS = """
+UNWIND $documents AS doc
+MERGE (d:Document {source: doc.source})
+SET d += doc.props, d.ingested_at = datetime()
 """
 
-_WRITE_EVALUATION = """
-MATCH (d:Document {source: $source})
-CREATE (e:Evaluation {uid: $ev.uid, source: $source, page: $ev.page})
-SET e.evaluation_type = $ev.evaluation_type, e.date = $ev.date, e.year = $ev.year,
-    e.evaluator = $ev.evaluator, e.period_kind = $ev.period_kind, e.period_number = $ev.period_number,
-    e.cluster = $ev.cluster
-CREATE (d)-[:REPORTS {source: $source}]->(e)
-FOREACH (_ IN CASE WHEN $ev.cluster IS NULL THEN [] ELSE [1] END |
-  MERGE (c:Organisation {name: $ev.cluster})
-  CREATE (e)-[:EVALUATES {source: $source, page: $ev.page}]->(c))
-FOREACH (_ IN CASE WHEN $ev.evaluator IS NULL THEN [] ELSE [1] END |
-  MERGE (o:Organisation {name: $ev.evaluator})
-  CREATE (e)-[:CONDUCTED_BY {source: $source, page: $ev.page}]->(o))
+_WRITE_EVALUATIONS = """
+UNWIND $evaluations AS ev
+MATCH (d:Document {source: ev.source})
+CREATE (e:Evaluation {uid: ev.uid, source: ev.source, page: ev.page})
+SET e.evaluation_type = ev.evaluation_type, e.date = ev.date, e.year = ev.year,
+    e.evaluator = ev.evaluator, e.period_kind = ev.period_kind, e.period_number = ev.period_number,
+    e.cluster = ev.cluster
+CREATE (d)-[:REPORTS {source: ev.source}]->(e)
+FOREACH (_ IN CASE WHEN ev.cluster IS NULL THEN [] ELSE [1] END |
+  MERGE (c:Organisation {name: ev.cluster})
+  CREATE (e)-[:EVALUATES {source: ev.source, page: ev.page}]->(c))
+FOREACH (_ IN CASE WHEN ev.evaluator IS NULL THEN [] ELSE [1] END |
+  MERGE (o:Organisation {name: ev.evaluator})
+  CREATE (e)-[:CONDUCTED_BY {source: ev.source, page: ev.page}]->(o))
 """
 
 _WRITE_QUESTIONS = """
-MATCH (e:Evaluation {uid: $eval_uid})
 UNWIND $questions AS q
-CREATE (n:Question {uid: q.uid, source: $source})
+MATCH (e:Evaluation {uid: q.eval_uid})
+CREATE (n:Question {uid: q.uid, source: q.source})
 SET n.number = q.number, n.text = q.text, n.intro = q.intro, n.synthesis = q.synthesis,
     n.page = q.page, n.announced_criteria = q.announced_criteria
 CREATE (e)-[:HAS_QUESTION]->(n)
@@ -167,12 +192,12 @@ CREATE (e)-[:HAS_QUESTION]->(n)
 _WRITE_CRITERIA = """
 UNWIND $criteria AS c
 MATCH (q:Question {uid: c.question_uid})
-CREATE (n:Criterion {uid: c.uid, source: $source})
+CREATE (n:Criterion {uid: c.uid, source: c.source})
 SET n.id = c.id, n.question = c.question, n.index = c.index, n.theme = c.theme, n.text = c.text,
     n.text_shared = c.text_shared, n.page = c.page, n.pages = c.pages
 CREATE (q)-[:HAS_CRITERION]->(n)
 WITH n, c WHERE c.judgment IS NOT NULL
-CREATE (j:Judgment {uid: c.judgment.uid, source: $source})
+CREATE (j:Judgment {uid: c.judgment.uid, source: c.source})
 SET j.label = c.judgment.label, j.normalised = c.judgment.normalised, j.level = c.judgment.level,
     j.page = c.judgment.page
 CREATE (n)-[:HAS_JUDGMENT]->(j)
@@ -180,7 +205,7 @@ CREATE (n)-[:HAS_JUDGMENT]->(j)
 
 _WRITE_CONSTATS = """
 UNWIND $constats AS k
-CREATE (n:Constat {uid: k.uid, source: $source})
+CREATE (n:Constat {uid: k.uid, source: k.source})
 SET n.number = k.number, n.text = k.text, n.question = k.question, n.page = k.page, n.pages = k.pages
 WITH n, k
 UNWIND k.links AS link
@@ -189,9 +214,9 @@ CREATE (n)-[:JUSTIFIES {primary: link.primary}]->(c)
 """
 
 _WRITE_PHASES = """
-MATCH (e:Evaluation {uid: $eval_uid})
 UNWIND $phases AS p
-CREATE (n:Phase {uid: p.uid, source: $source})
+MATCH (e:Evaluation {uid: p.eval_uid})
+CREATE (n:Phase {uid: p.uid, source: p.source})
 SET n.number = p.number, n.name = p.name, n.description = p.description, n.page = p.page
 CREATE (e)-[:HAS_PHASE]->(n)
 """
@@ -215,10 +240,9 @@ SET o.known = coalesce(o.known, false) OR org.known, o.review = NOT (coalesce(o.
               for t, label in TYPE_LABELS.items())
 
 _WRITE_MENTIONS = """
-MATCH (d:Document {source: $source})
 UNWIND $mentions AS m
-MATCH (o:Organisation {name: m.name})
-CREATE (d)-[:MENTIONS {source: $source, page: m.page, sentence: m.sentence, printed: m.printed}]->(o)
+MATCH (d:Document {source: m.source}), (o:Organisation {name: m.name})
+CREATE (d)-[:MENTIONS {source: m.source, page: m.page, sentence: m.sentence, printed: m.printed}]->(o)
 """
 
 # Relationship types cannot be parameters either: one static FOREACH per type, in one statement.
@@ -226,14 +250,14 @@ _WRITE_RELATIONS = """
 UNWIND $relations AS r
 MATCH (s:Organisation {name: r.subject}), (o:Organisation {name: r.object})
 """ + "".join(f"FOREACH (_ IN CASE WHEN r.type = '{rel}' THEN [1] ELSE [] END |\n"
-              f"  CREATE (s)-[:{rel} {{source: $source, page: r.page, sentence: r.sentence}}]->(o))\n"
+              f"  CREATE (s)-[:{rel} {{source: r.source, page: r.page, sentence: r.sentence}}]->(o))\n"
               for rel in RELATION_TYPES)
 
 _WRITE_FIGURES = """
-MATCH (d:Document {source: $source})
-OPTIONAL MATCH (e:Evaluation {source: $source})
 UNWIND $figures AS f
-CREATE (n:Figure {uid: f.uid, source: $source})
+MATCH (d:Document {source: f.source})
+OPTIONAL MATCH (e:Evaluation {source: f.source})
+CREATE (n:Figure {uid: f.uid, source: f.source})
 SET n.name = f.name, n.value = f.value, n.unit = f.unit, n.date = f.date, n.date_source = f.date_source,
     n.context = f.context, n.page = f.page
 CREATE (d)-[:HAS_FIGURE]->(n)
@@ -241,75 +265,96 @@ FOREACH (_ IN CASE WHEN e IS NULL THEN [] ELSE [1] END | CREATE (e)-[:HAS_FIGURE
 """
 
 _WRITE_AXES = """
-MATCH (e:Evaluation {uid: $eval_uid})
 UNWIND $axes AS a
-CREATE (n:StrategicAxis {uid: a.uid, source: $source})
+MATCH (e:Evaluation {uid: a.eval_uid})
+CREATE (n:StrategicAxis {uid: a.uid, source: a.source})
 SET n.number = a.number, n.text = a.text, n.page = a.page
 CREATE (e)-[:HAS_AXIS]->(n)
 """
 
 _WRITE_SECTIONS = """
-MATCH (d:Document {source: $source})
 UNWIND $sections AS x
-CREATE (n:Section {uid: x.uid, source: $source})
+MATCH (d:Document {source: x.source})
+CREATE (n:Section {uid: x.uid, source: x.source})
 SET n.kind = x.kind, n.number = x.number, n.title = x.title, n.text = x.text, n.page = x.page
 CREATE (d)-[:HAS_SECTION]->(n)
 """
 
 _WRITE_LISTED = """
-MATCH (d:Document {source: $source})
 UNWIND $listed AS item
-MATCH (o:Organisation {name: item.canonical})
+MATCH (d:Document {source: item.source}), (o:Organisation {name: item.canonical})
 SET o.domain = coalesce(o.domain, item.domain)
-CREATE (d)-[:LISTS {source: $source, page: item.page, type: item.type, domain: item.domain, printed: item.name}]->(o)
+CREATE (d)-[:LISTS {source: item.source, page: item.page, type: item.type, domain: item.domain,
+                    printed: item.name}]->(o)
 """
+
+# In dependency order: a statement matches what the ones before it created.
+_WRITES = (("documents", _WRITE_DOCUMENTS), ("organisations", _WRITE_ORGANISATIONS),
+           ("evaluations", _WRITE_EVALUATIONS), ("questions", _WRITE_QUESTIONS), ("phases", _WRITE_PHASES),
+           ("axes", _WRITE_AXES), ("criteria", _WRITE_CRITERIA), ("constats", _WRITE_CONSTATS),
+           ("mentions", _WRITE_MENTIONS), ("figures", _WRITE_FIGURES), ("sections", _WRITE_SECTIONS),
+           ("listed", _WRITE_LISTED), ("relations", _WRITE_RELATIONS))
 
 # An organisation found only by the NER (not in the gazetteer) lives as long as a document names it.
 _DELETE_ORPHANS = "MATCH (o:Organisation {known: false}) WHERE NOT (o)--() DELETE o"
 
 
-def _write(tx: ManagedTransaction, params: dict[str, Any], replacing: bool) -> dict[str, int]:
-    """One round trip per kind of fact the document has (an empty list costs nothing): the
-    statements, not the rows, are what a load's time goes to."""
+def _write(tx: ManagedTransaction, rows: dict[str, list[dict[str, Any]]], replacing: list[str]) -> dict[str, int]:
+    """One statement per kind of fact, whatever the number of documents (a kind no document has
+    costs nothing): statements, not rows, are what a load's time goes to."""
     totals: dict[str, int] = {}
-    source = params["source"]
-
-    def run(statement: str, key: str | None = None, **extra: Any) -> None:
-        if key is None or params[key]:
-            values = {key: params[key]} if key else {}
-            _add(totals, tx.run(statement, source=source, **values, **extra).consume())
-
     if replacing:
-        _delete_facts(tx, source, totals)
-    run(_WRITE_DOCUMENT, doc=params["doc"])
-    run(_WRITE_ORGANISATIONS, "organisations")
-    ev = params["evaluation"]
-    if ev is not None:
-        run(_WRITE_EVALUATION, ev=ev)
-        for statement, key in ((_WRITE_QUESTIONS, "questions"), (_WRITE_PHASES, "phases"), (_WRITE_AXES, "axes")):
-            run(statement, key, eval_uid=ev["uid"])
-    for statement, key in ((_WRITE_CRITERIA, "criteria"), (_WRITE_CONSTATS, "constats"), (_WRITE_MENTIONS, "mentions"),
-                           (_WRITE_FIGURES, "figures"), (_WRITE_SECTIONS, "sections"), (_WRITE_LISTED, "listed"),
-                           (_WRITE_RELATIONS, "relations")):
-        run(statement, key)
+        _delete_facts(tx, replacing, totals)
+    for key, statement in _WRITES:
+        if rows.get(key):
+            _add(totals, tx.run(statement, {key: rows[key]}).consume())
     if replacing:
         _add(totals, tx.run(_DELETE_ORPHANS).consume())
     return totals
 
 
+@dataclass
+class BatchOutcome:
+    outcomes: list[LoadOutcome]
+    counters: dict[str, int] = field(default_factory=dict)  # the whole transaction's
+
+    @property
+    def records_written(self) -> int:
+        return records_written(self.counters)
+
+
+def load_documents(driver: Driver, results: list[ExtractionResult], database: str | None = None,
+                   known: dict[str, tuple[str, str]] | None = None) -> BatchOutcome:
+    """Write several documents in one transaction: all of them or none. Unchanged documents (same
+    bytes, same pipeline version) are not written at all; a changed one loses its old facts first.
+    Neo4j counts what a transaction wrote, not what each document did: with more than one
+    document written, the counters are the batch's."""
+    if known is None:
+        known = known_documents(driver, database)
+    outcomes, todo, replacing = [], [], []
+    for result in results:
+        source = result.document.file_name
+        previous = known.get(source)
+        if previous == (result.document.sha256, result.pipeline_version):
+            outcomes.append(LoadOutcome(source, "unchanged"))
+            continue
+        outcomes.append(LoadOutcome(source, "replaced" if previous else "loaded"))
+        todo.append(result)
+        if previous:
+            replacing.append(source)
+    if not todo:
+        return BatchOutcome(outcomes)
+    with driver.session(database=database) as session:
+        counters = session.execute_write(_write, _batch_params(todo), replacing)
+    if len(todo) == 1:
+        next(o for o in outcomes if o.status != "unchanged").counters = counters
+    return BatchOutcome(outcomes, counters)
+
+
 def load_document(driver: Driver, result: ExtractionResult, database: str | None = None,
                   known: dict[str, tuple[str, str]] | None = None) -> LoadOutcome:
     """Write one document atomically. Unchanged (same bytes, same pipeline version): no write at all."""
-    source = result.document.file_name
-    if known is None:
-        known = known_documents(driver, database)
-    previous = known.get(source)
-    if previous == (result.document.sha256, result.pipeline_version):
-        return LoadOutcome(source, "unchanged")
-    params = _params(result, source)
-    with driver.session(database=database) as session:
-        counters = session.execute_write(_write, params, previous is not None)
-    return LoadOutcome(source, "replaced" if previous else "loaded", counters)
+    return load_documents(driver, [result], database, known).outcomes[0]
 
 
 def prune_documents(driver: Driver, keep: set[str], database: str | None = None) -> list[str]:
@@ -321,14 +366,14 @@ def prune_documents(driver: Driver, keep: set[str], database: str | None = None)
     return gone
 
 
-def _delete_facts(tx: ManagedTransaction, source: str, totals: dict[str, int]) -> None:
-    """The document's own nodes and every relationship it stated; shared nodes stay."""
+def _delete_facts(tx: ManagedTransaction, sources: list[str], totals: dict[str, int]) -> None:
+    """The documents' own nodes and every relationship they stated; shared nodes stay."""
     for label in OWNED_LABELS:
-        _add(totals, tx.run(_DELETE_OWNED.format(label=label), source=source).consume())
-    _add(totals, tx.run("MATCH ()-[r {source: $source}]->() DELETE r", source=source).consume())
+        _add(totals, tx.run(_DELETE_OWNED.format(label=label), sources=sources).consume())
+    _add(totals, tx.run(_DELETE_STATED, sources=sources).consume())
 
 
 def _delete_document(tx: ManagedTransaction, source: str) -> None:
-    _delete_facts(tx, source, {})
+    _delete_facts(tx, [source], {})
     tx.run("MATCH (d:Document {source: $source}) DETACH DELETE d", source=source).consume()
     tx.run(_DELETE_ORPHANS).consume()

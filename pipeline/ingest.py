@@ -21,7 +21,7 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, Tra
 from models import ExtractionResult
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import extract_document
-from pipeline.graph_load import known_documents, load_document, prune_documents, records_written
+from pipeline.graph_load import known_documents, load_documents, prune_documents, records_written
 from pipeline.network import NetworkResult
 from pipeline.network_store import analysis_exists, refresh_network
 from pipeline.pages import DocumentReadError, sha256_of
@@ -110,20 +110,43 @@ def extract_one(path: Path) -> IngestRow:
         return IngestRow(source, "failed", reason=f"{source}: {exc}", path=str(path))
 
 
-def load_one(driver: Driver, row: IngestRow, known: dict[str, tuple[str, str]],
-             database: str | None = None) -> IngestRow:
-    """Load an extracted document in one transaction. Transient errors propagate, so the caller
-    can retry (nothing of the document was written); other refusals become a failed row."""
-    if row.status != "extracted" or row.result is None:
-        return row
+@dataclass
+class Loaded:
+    rows: list[IngestRow]
+    records_written: int = 0  # what the transaction(s) created, all documents together
+
+
+def load_many(driver: Driver, rows: list[IngestRow], known: dict[str, tuple[str, str]],
+              database: str | None = None) -> Loaded:
+    """Load the extracted documents among `rows` in one transaction (the others pass through).
+    Transient errors propagate, so the caller can retry: nothing of the batch was written. If
+    Neo4j refuses the batch, each document is tried alone, so only the one it refuses fails."""
+    todo = [r for r in rows if r.status == "extracted" and r.result is not None]
+    if not todo:
+        return Loaded(list(rows))
     try:
-        outcome = load_document(driver, row.result, database, known)
+        batch = load_documents(driver, [r.result for r in todo], database, known)
     except TRANSIENT_ERRORS:
         raise
     except Neo4jError as exc:
-        return IngestRow(row.source, "failed", row.result, f"{row.source}: Neo4j refused the load ({exc.message})",
-                         path=row.path)
-    return IngestRow(row.source, outcome.status, row.result, counters=outcome.counters, path=row.path)
+        if len(todo) == 1:
+            row = todo[0]
+            refused = IngestRow(row.source, "failed", row.result,
+                                f"{row.source}: Neo4j refused the load ({exc.message})", path=row.path)
+            return Loaded([refused if r is row else r for r in rows])
+        alone = [load_many(driver, [r], known, database) for r in rows]
+        return Loaded([r for one in alone for r in one.rows], sum(one.records_written for one in alone))
+    outcomes = {o.source: o for o in batch.outcomes}
+    written = {id(r) for r in todo}
+    loaded = [IngestRow(r.source, outcomes[r.source].status, r.result, counters=outcomes[r.source].counters,
+                        path=r.path) if id(r) in written else r for r in rows]
+    return Loaded(loaded, batch.records_written)
+
+
+def load_one(driver: Driver, row: IngestRow, known: dict[str, tuple[str, str]],
+             database: str | None = None) -> IngestRow:
+    """Load one extracted document in its own transaction (see load_many)."""
+    return load_many(driver, [row], known, database).rows[0]
 
 
 def unavailable(source: str, exc: BaseException) -> IngestRow:

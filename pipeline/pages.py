@@ -17,6 +17,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from pipeline.page_objects import extract_words, page_objects
+
 
 class DocumentReadError(Exception):
     """A PDF, or one of its pages, cannot be read. Names the file and the page."""
@@ -139,17 +141,21 @@ def _glyph(text: str) -> str:
     return "•" if UNMAPPED_GLYPH.fullmatch(text) else text
 
 
+WORD_SETTINGS = {"extra_attrs": ["fontname", "size"], "x_tolerance": 1.5, "y_tolerance": 2,
+                 "keep_blank_chars": False, "use_text_flow": False}
+
+
 def _page_from_plumber(pp: pdfplumber.page.Page, number: int) -> Page:
-    raw = pp.extract_words(extra_attrs=["fontname", "size"], x_tolerance=1.5, y_tolerance=2,
-                           keep_blank_chars=False, use_text_flow=False)
+    objects = page_objects(pp)
+    raw = extract_words(objects.chars, **WORD_SETTINGS)
     words = [Word(_glyph(w["text"]), float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
                   float(w["size"]), _is_bold(w["fontname"])) for w in raw]
     hrules = [HRule(float(e["x0"]), float(e["x1"]), float(e["top"]))
-              for e in pp.horizontal_edges if float(e["x1"]) - float(e["x0"]) > 3]
+              for e in objects.horizontal_edges if float(e["x1"]) - float(e["x0"]) > 3]
     vrules = [VRule(float(e["x0"]), float(e["top"]), float(e["bottom"]))
-              for e in pp.vertical_edges if float(e["bottom"]) - float(e["top"]) > 3]
+              for e in objects.vertical_edges if float(e["bottom"]) - float(e["top"]) > 3]
     ocr, ocr_error = False, None
-    if not words and pp.images:  # a scanned page
+    if not words and objects.images:  # a scanned page
         from pipeline.ocr import OcrError, ocr_words, render, ruling_lines
 
         try:
@@ -158,7 +164,7 @@ def _page_from_plumber(pp: pdfplumber.page.Page, number: int) -> Page:
             hrules, vrules = ruling_lines(image)
         except (OcrError, OSError, subprocess.SubprocessError) as exc:
             ocr_error = str(exc)
-    image_only = not words and bool(pp.images)
+    image_only = not words and bool(objects.images)
     return Page(number, float(pp.width), float(pp.height), group_lines(words, number),
                 hrules, vrules, image_only, ocr and bool(words), ocr_error)
 

@@ -1,17 +1,21 @@
 """The Prefect flow itself: the summary artifact, the extraction cache, failures reported per
-document, removed files reported, and the Dask task runner on a LocalCluster."""
+document, removed files reported, the Dask task runner on a LocalCluster, and extraction in
+worker processes."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey, FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.sorting import ArtifactSort, FlowRunSort
 
-from corpus_tools.grid_pdf import build_grid_pdf
+from corpus_tools.grid_pdf import build_grid_pdf, expected_records
 from corpus_tools.synthetic import make_report
+from flows.extraction_pool import extract, extraction_processes
 from flows.ingest import ARTIFACT_KEY, listening, run_ingest
+from pipeline.ingest import extract_one
 from tests.conftest import TWIST_2025
 
 
@@ -29,7 +33,7 @@ def test_artifact_cache_failures_and_removed_files(driver, neo4j_env, tmp_path):
     with listening(lambda event, row: events.append((event, row.source, row.status))):
         report = run_ingest([str(tmp_path)], runner="threads", workers=2)
     rows = {r.source: r for r in report.rows}
-    assert rows["twist.pdf"].status == "loaded" and rows["twist.pdf"].records_written > 200
+    assert rows["twist.pdf"].status == "loaded" and report.records_written > 200
     assert rows["broken.pdf"].status == "failed" and rows["broken.pdf"].reason.startswith("broken.pdf")
     assert ("done", "twist.pdf", "loaded") in events and ("extracted", "twist.pdf", "extracted") in events
     assert ("done", "broken.pdf", "failed") in events
@@ -37,7 +41,8 @@ def test_artifact_cache_failures_and_removed_files(driver, neo4j_env, tmp_path):
         artifact = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[ARTIFACT_KEY])),
                                          sort=ArtifactSort.CREATED_DESC, limit=1)[0]
     assert "| twist.pdf | loaded | cluster_evaluation | TWIST | 2025 | 5 | 17 | 31 |" in artifact.data
-    assert "| broken.pdf | failed |" in artifact.data and "1 failed, 1 loaded" in artifact.data
+    assert "| broken.pdf | failed |" in artifact.data
+    assert f"1 failed, 1 loaded; {report.records_written} records written" in artifact.data
 
     # the graph is emptied: the file must be loaded again, but its extraction comes from the cache
     driver.execute_query("MATCH (n) DETACH DELETE n")
@@ -46,7 +51,7 @@ def test_artifact_cache_failures_and_removed_files(driver, neo4j_env, tmp_path):
     assert [(r.source, r.status) for r in again.rows] == [("twist.pdf", "loaded")]
     states = _latest_run_task_states()
     assert states["extract " + str(tmp_path / "twist.pdf")] == "Cached"
-    assert states["load twist.pdf"] == "Completed"
+    assert states["load twist.pdf"] == "Completed"  # a batch of one document
 
     # a file removed from the archive is reported, and deleted only on request
     shutil.copy(TWIST_2025, tmp_path / "other.pdf")
@@ -68,3 +73,18 @@ def test_dask_local_cluster_runs_the_documents(driver, neo4j_env, tmp_path):
         "MATCH (e:Evaluation)-[:EVALUATES]->(c) RETURN e.source AS s, c.name AS c, e.year AS y")
     assert {(r["s"], r["c"], r["y"]) for r in records} == {
         (n, r.cluster, int(r.date_text[-4:])) for n, r in reports.items()}
+
+
+def test_processes_runner_extracts_in_worker_processes(driver, neo4j_env, tmp_path):
+    reports = {f"report_{seed}.pdf": make_report(seed) for seed in (24, 25, 26, 27)}
+    for name, report in reports.items():
+        build_grid_pdf(report, tmp_path / name)
+    with extraction_processes(2) as pool:
+        row = extract(tmp_path / "report_24.pdf")
+        workers = set(pool._processes)  # the pool's own processes, not this one
+    assert row.result == extract_one(tmp_path / "report_24.pdf").result
+    assert len(workers) >= 1 and os.getpid() not in workers
+    result = run_ingest([str(tmp_path)], runner="processes", workers=2)
+    assert sorted((r.source, r.status) for r in result.rows) == [(n, "loaded") for n in sorted(reports)]
+    records, _, _ = driver.execute_query("MATCH (c:Criterion) RETURN count(c) AS n")
+    assert records[0]["n"] == sum(len(expected_records(r)["criteria"]) for r in reports.values())

@@ -11,7 +11,9 @@ from neo4j.exceptions import ServiceUnavailable
 
 from corpus_tools.grid_pdf import build_grid_pdf
 from corpus_tools.synthetic import Layout, make_report
-from pipeline.ingest import extract_one, load_one, unavailable
+from graph_schema import apply_migrations
+from pipeline.graph_load import known_documents
+from pipeline.ingest import extract_one, load_many, load_one, unavailable
 from tests.conftest import CORPUS, TWIST_2025
 
 
@@ -150,3 +152,41 @@ def test_schema_constraints_are_applied_and_versioned(driver):
     assert apply_migrations(driver) == []
     records, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
     assert {"document_source", "criterion_uid", "constat_uid", "cluster_name"} <= set(records[0]["names"])
+
+
+def _generated_rows(tmp_path, seeds: tuple[int, ...]) -> list:
+    rows = []
+    for seed in seeds:
+        pdf = build_grid_pdf(make_report(seed, Layout(rules=seed % 2 == 0)), tmp_path / f"report_{seed}.pdf")
+        rows.append(extract_one(pdf))
+    assert all(r.status == "extracted" for r in rows)
+    return rows
+
+
+def test_a_batch_writes_the_same_graph_as_one_document_at_a_time(driver, tmp_path):
+    rows = _generated_rows(tmp_path, (31, 32, 33, 34))
+    apply_migrations(driver)
+    written = sum(load_one(driver, row, known={}).records_written for row in rows)
+    one_by_one = _counts(driver)
+    driver.execute_query("MATCH (n) WHERE NOT n:SchemaVersion DETACH DELETE n")
+    loaded = load_many(driver, rows, known={})
+    assert [r.status for r in loaded.rows] == ["loaded"] * 4
+    assert _counts(driver) == one_by_one
+    assert loaded.records_written == written > 400
+    again = load_many(driver, rows, known=known_documents(driver))
+    assert [r.status for r in again.rows] == ["unchanged"] * 4 and again.records_written == 0
+    assert _counts(driver) == one_by_one
+
+
+def test_a_document_neo4j_refuses_fails_alone_in_its_batch(driver, tmp_path):
+    good, bad, other = _generated_rows(tmp_path, (41, 42, 43))
+    bad.result.document.title = {"not": "a property value"}  # Neo4j refuses maps as property values
+    apply_migrations(driver)
+    loaded = {r.source: r for r in load_many(driver, [good, bad, other], known={}).rows}
+    assert loaded["report_41.pdf"].status == loaded["report_43.pdf"].status == "loaded"
+    assert loaded["report_42.pdf"].status == "failed"
+    assert loaded["report_42.pdf"].reason.startswith("report_42.pdf: Neo4j refused the load")
+    records, _, _ = driver.execute_query("MATCH (d:Document) RETURN d.source AS s ORDER BY s")
+    assert [r["s"] for r in records] == ["report_41.pdf", "report_43.pdf"]
+    records, _, _ = driver.execute_query("MATCH (n {source: 'report_42.pdf'}) RETURN count(n) AS n")
+    assert records[0]["n"] == 0
