@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -119,6 +120,7 @@ def _is_flow(line: Line, cols: Columns) -> bool:
     starts = cols.text_starts
     if starts is not None and line.words and not _at_column_start(line.words[0], cols):
         return True
+    inside, across = [], []
     for a, b in itertools.pairwise(line.words):
         gap = b.x0 - a.x1
         ca, cb = cols.index(a), cols.index(b)
@@ -126,6 +128,11 @@ def _is_flow(line: Line, cols: Columns) -> bool:
             return True
         if ca != cb and (gap < 0.45 * a.size or (starts is not None and not _at_column_start(b, cols))):
             return True
+        (inside if ca == cb else across).append(gap)
+    # justified prose spaces its words evenly, wide enough to pass for a gutter, and a word may
+    # happen to start where a column does: a table row's gutters are wider than its word spaces
+    if inside and across and min(across) <= 1.25 * statistics.median(inside):
+        return True
     return all(cols.index(w) is None for w in line.words)
 
 

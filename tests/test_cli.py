@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,7 +65,9 @@ def test_ingest_loads_then_skips_unchanged(neo4j_env: dict[str, str], driver, tm
     assert first.stdout.count("loaded") >= 2
     second = run("ingest", str(tmp_path), env=neo4j_env)
     assert second.returncode == 0, second.stderr
-    assert second.stdout.count("unchanged") == 2
+    assert "2 unchanged; 0 records written" in second.stdout
+    for pdf in (TWIST_2025, TWIST_2010):
+        assert re.search(rf"{re.escape(pdf.name)}\s*│\s*unchanged\s*│", second.stdout), second.stdout
     records, _, _ = driver.execute_query(
         "MATCH (c:Cluster {name:'TWIST'})<-[:EVALUATES]-(e:Evaluation) RETURN e.year AS year ORDER BY year")
     assert [r["year"] for r in records] == [2010, 2025]

@@ -6,8 +6,9 @@ import pytest
 
 from pipeline.doc_meta import find_date, find_period
 from pipeline.grid_parser import split_constats
-from pipeline.grid_tables import join_text
+from pipeline.grid_tables import find_grids, join_text
 from pipeline.judgments import normalise_judgment
+from pipeline.pages import Page, Word, group_lines
 
 
 @pytest.mark.parametrize(("label", "expected"), [
@@ -42,3 +43,31 @@ def test_find_period():
     assert find_period("évaluation triennale ... son sixième triennat") == ("triennat", 6)
     assert find_period("au terme du premier quadriennat") == ("quadriennat", 1)
     assert find_period("rien") == (None, None)
+
+
+def _placed(spec: list[tuple[str, float]], top: float, x: float, gap: float) -> list[Word]:
+    """Words of 9 pt with the given widths, `gap` apart, from `x`."""
+    words = []
+    for text, width in spec:
+        words.append(Word(text, x, x + width, top, top + 9, 9.0, False))
+        x += width + gap
+    return words
+
+
+def test_justified_prose_after_an_open_unruled_grid_is_not_a_continuation_row():
+    """An unruled grid ends at the bottom of a page; the next page opens with a justified
+    paragraph whose evenly stretched words happen to start where two columns start."""
+    header = [Word(t, x, x + 40, 100, 109, 9.0, True)
+              for t, x in (("Thème", 50), ("Critère", 150), ("Jugement", 300), ("Justification", 380))]
+    row = (_placed([("Gouvernance", 50)], 115, 50, 2.2) + _placed([("Le", 10), ("cluster", 30)], 115, 150, 2.2)
+           + _placed([("Atteint", 30)], 115, 300, 2.2) + _placed([("Constat", 35), ("1", 5)], 115, 380, 2.2))
+    first = Page(1, 595, 842, group_lines(header + row, 1))
+    # equal spaces of 5.85 pt; "considère" starts at 150 (Critère), "européens" at 300 (Jugement)
+    prose = _placed([("Le", 10), ("Conseil", 30), ("d'Administration", 42.45), ("considère", 40), ("que", 40),
+                     ("les", 52.45), ("européens", 45), ("prennent", 25)], 60, 50, 5.85)
+    assert [w.x0 for w in prose if w.text in ("considère", "européens")] == pytest.approx([150, 300])
+    second = Page(2, 595, 842, group_lines(prose, 2))
+    scan = find_grids([first, second])
+    assert [len(t.rows) for t in scan.tables] == [1]
+    assert scan.tables[0].pages == [1]
+    assert not any(id(line) in scan.consumed for line in second.lines)
