@@ -103,7 +103,7 @@ def _notify(event: str, row: IngestRow) -> None:
 
 @cache
 def _driver(settings: Neo4jSettings) -> Driver:
-    """One driver (a connection pool) per worker process, reused by every task it runs."""
+    """One driver (a connection pool) per process, reused by the flow and every load."""
     return make_driver(settings)
 
 

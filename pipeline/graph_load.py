@@ -32,10 +32,6 @@ class LoadOutcome:
     status: Status
     counters: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def records_written(self) -> int:
-        return records_written(self.counters)
-
 
 def records_written(counters: dict[str, int]) -> int:
     """Nodes and relationships a load created: what the benchmark and the summaries count."""
@@ -331,7 +327,10 @@ def load_documents(driver: Driver, results: list[ExtractionResult], database: st
     document written, the counters are the batch's."""
     if known is None:
         known = known_documents(driver, database)
-    outcomes, todo, replacing = [], [], []
+    outcomes: list[LoadOutcome] = []
+    todo: list[ExtractionResult] = []
+    written: list[LoadOutcome] = []
+    replacing: list[str] = []
     for result in results:
         source = result.document.file_name
         previous = known.get(source)
@@ -339,6 +338,7 @@ def load_documents(driver: Driver, results: list[ExtractionResult], database: st
             outcomes.append(LoadOutcome(source, "unchanged"))
             continue
         outcomes.append(LoadOutcome(source, "replaced" if previous else "loaded"))
+        written.append(outcomes[-1])
         todo.append(result)
         if previous:
             replacing.append(source)
@@ -346,15 +346,9 @@ def load_documents(driver: Driver, results: list[ExtractionResult], database: st
         return BatchOutcome(outcomes)
     with driver.session(database=database) as session:
         counters = session.execute_write(_write, _batch_params(todo), replacing)
-    if len(todo) == 1:
-        next(o for o in outcomes if o.status != "unchanged").counters = counters
+    if len(written) == 1:
+        written[0].counters = counters
     return BatchOutcome(outcomes, counters)
-
-
-def load_document(driver: Driver, result: ExtractionResult, database: str | None = None,
-                  known: dict[str, tuple[str, str]] | None = None) -> LoadOutcome:
-    """Write one document atomically. Unchanged (same bytes, same pipeline version): no write at all."""
-    return load_documents(driver, [result], database, known).outcomes[0]
 
 
 def prune_documents(driver: Driver, keep: set[str], database: str | None = None) -> list[str]:

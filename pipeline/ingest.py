@@ -136,10 +136,9 @@ def load_many(driver: Driver, rows: list[IngestRow], known: dict[str, tuple[str,
             return Loaded([refused if r is row else r for r in rows])
         alone = [load_many(driver, [r], known, database) for r in rows]
         return Loaded([r for one in alone for r in one.rows], sum(one.records_written for one in alone))
-    outcomes = {o.source: o for o in batch.outcomes}
-    written = {id(r) for r in todo}
-    loaded = [IngestRow(r.source, outcomes[r.source].status, r.result, counters=outcomes[r.source].counters,
-                        path=r.path) if id(r) in written else r for r in rows]
+    outcome = {id(r): o for r, o in zip(todo, batch.outcomes, strict=True)}  # in the order given
+    loaded = [IngestRow(r.source, outcome[id(r)].status, r.result, counters=outcome[id(r)].counters, path=r.path)
+              if id(r) in outcome else r for r in rows]
     return Loaded(loaded, batch.records_written)
 
 
