@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from models import EvaluationInfo
 from pipeline import gazetteer
 from pipeline.blocks import Block
-from pipeline.grid_tables import fold
 from pipeline.pages import Page
+from pipeline.vocabulary import cluster_phrases, cut_name, evaluator_phrases, fold
 
 MONTHS = {m: i for i, m in enumerate(
     ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
@@ -23,9 +23,6 @@ NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{2}|\d{4})(?!\d)
 MONTH_DATE = re.compile(r"(?:(\d{1,2})(?:er)?\s+)?(" + "|".join(MONTHS) + r")\s+(\d{4})")
 PERIOD = re.compile(r"\b(triennale?|triennat|quadriennale?|quadriennat)\b")
 PERIOD_NUMBER = re.compile(r"\b(" + "|".join(ORDINALS) + r")\s+(triennat|quadriennat)\b")
-CLUSTER_NAMED = re.compile(
-    r"(?:cluster\s*:\s*|(?:du|d'un|d’un|le|au)\s+cluster\s+«?\s*)([A-Z(][\w()+'’\- ]{1,40})", re.IGNORECASE)
-EVALUATED_BY = re.compile(r"(?:r[ée]alis[ée]e?|men[ée]e?)\s+par\s*:?\s*([A-Z][^\n,;]{2,60})")
 POLICY = re.compile(r"politique\s+de\s+clustering|[ée]valuation\s+de\s+la\s+politique", re.IGNORECASE)
 
 
@@ -42,12 +39,16 @@ def _front_text(blocks: list[Block], pages: list[Page]) -> str:
 
 
 def classify(pages: list[Page], blocks: list[Block], has_grids: bool) -> tuple[DocumentKind, str | None]:
-    """(kind, cluster). Landscape decks are presentations; 'politique de clustering' in the
-    front matter makes a policy evaluation; a named cluster makes a cluster evaluation."""
+    """(kind, cluster). A document with evaluation grids is an evaluation, whatever its pages'
+    shape; 'politique de clustering' in the front matter makes a policy evaluation; a named
+    cluster makes a cluster evaluation. Only a landscape document with no grid and no evaluated
+    cluster named on its title page is a slide deck: landscape reports exist, orientation alone
+    says nothing."""
     front = _front_text(blocks, pages)
     headings = [b for b in blocks if b.page == pages[0].number and b.kind == "heading"]
     title = max(headings, key=lambda b: b.size).text if headings else None
-    if sum(p.landscape for p in pages) >= 0.6 * len(pages):
+    landscape = sum(p.landscape for p in pages) >= 0.6 * len(pages)
+    if landscape and not has_grids and not _named_cluster(front):
         return DocumentKind("presentation", "slides", title), None
     if POLICY.search(front):
         return DocumentKind("policy_evaluation", "grid" if has_grids else "narrative", title), None
@@ -57,15 +58,25 @@ def classify(pages: list[Page], blocks: list[Block], has_grids: bool) -> tuple[D
     return DocumentKind("unknown", "grid" if has_grids else "unknown", title), None
 
 
+def _named_cluster(front: str) -> str | None:
+    """The cluster a title-page phrase names ("Évaluation du cluster X", "Cluster « X »"): the
+    gazetteer's name when it knows it, else the name's capitalised words."""
+    for pattern in cluster_phrases():
+        for m in pattern.finditer(front):
+            name = m.group("name")
+            hits = gazetteer.find_all(name, "cluster")
+            if hits and hits[0][0] == 0:
+                return hits[0][2].canonical
+            token = re.match(r"[A-Z0-9][\w()+'’\-]{1,30}(?:\s+[A-Z0-9][\w()+'’\-]+){0,2}", name.strip(" «»\""))
+            if token and not token.group(0).lower().startswith(("evaluation", "évaluation", "rapport")):
+                return token.group(0).strip()
+    return None
+
+
 def find_cluster(front: str, full: str) -> str | None:
     """The evaluated cluster: named in the front matter, else the cluster named most often."""
-    for m in CLUSTER_NAMED.finditer(front):
-        hits = gazetteer.find_all(m.group(1), "cluster")
-        if hits and hits[0][0] == 0:
-            return hits[0][2].canonical
-        token = re.match(r"[A-Z0-9][A-Z0-9()+'’\-]{1,30}(?:\s+[A-Z0-9][A-Z0-9()+'’\-]+){0,2}", m.group(1))
-        if token:
-            return token.group(0).strip()
+    if named := _named_cluster(front):
+        return named
     counts = Counter(e.canonical for _, _, e in gazetteer.find_all(full, "cluster"))
     if counts:
         name, n = counts.most_common(1)[0]
@@ -75,9 +86,15 @@ def find_cluster(front: str, full: str) -> str | None:
 
 
 def find_evaluator(front: str, full: str) -> str | None:
-    for m in EVALUATED_BY.finditer(front):
-        hit = gazetteer.find_all(m.group(1), "evaluator")
-        return hit[0][2].canonical if hit else " ".join(m.group(1).split()[:4])
+    """Who evaluated: a title-page or method phrase ("Réalisée par X", "Évaluateur : X"), with the
+    gazetteer's name when it knows it; else the evaluator the text names most often."""
+    for pattern in evaluator_phrases():
+        for m in pattern.finditer(front):
+            name = cut_name(m.group("name"))
+            if not name:
+                continue
+            hit = gazetteer.find_all(name, "evaluator")
+            return hit[0][2].canonical if hit else " ".join(name.split()[:4])
     counts = Counter(e.canonical for _, _, e in gazetteer.find_all(full, "evaluator"))
     return counts.most_common(1)[0][0] if counts else None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from pipeline.grid_tables import fold
+from pipeline.vocabulary import fold
 
 DATA = Path(__file__).resolve().parent / "data" / "gazetteer.json"
 

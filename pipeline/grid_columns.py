@@ -1,0 +1,218 @@
+"""Where a grid's columns are: its header row, then one of two strategies.
+
+- lattice: the table's vertical rules (or the edges of its shaded header cells) bound the columns;
+- stream: no rules. The column gutters are the x-ranges that no word of the table's lines
+  covers (a projection over all the lines, as camelot's stream mode does), so columns are found
+  whether the headings are left-aligned, centred or wrapped, and whether cell text is
+  left-aligned or centred.
+
+And which lines are not table content at all (prose that runs across the columns).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from dataclasses import dataclass
+
+from pipeline.grid_settings import GridSettings
+from pipeline.pages import Line, Page, Word
+from pipeline.vocabulary import COLUMN_KEYS, caption_number, column_phrases, header_token
+
+HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A column heading found in the header row: its first word and its horizontal extent."""
+
+    word: Word
+    x0: float
+    x1: float
+
+
+@dataclass
+class Columns:
+    keys: list[str]
+    lefts: list[float]  # left boundary of each column; lefts[0] is the table's left edge
+    right: float
+    # stream columns: where each column's left-aligned text starts; None for a column whose text
+    # is not left-aligned (centred judgments), and for lattice columns
+    text_starts: list[float | None] | None = None
+    edge: float = 4.0  # settings.column_edge
+
+    def index(self, word: Word) -> int | None:
+        x = word.x0 + 0.5
+        if x < self.lefts[0] - self.edge or x > self.right + self.edge:
+            return None
+        col = 0
+        for i, left in enumerate(self.lefts):
+            if x >= left:
+                col = i
+        return col
+
+    def spans(self, page: Page) -> list[tuple[float, float]]:
+        """Each column's (left, right); a stream grid's last column ends where its text does."""
+        n = len(self.keys)
+        right = self.right if self.right < page.width else max(self.lefts[-1] + 20, page.width * 0.9)
+        return [(self.lefts[i], self.lefts[i + 1] if i + 1 < n else right) for i in range(n)]
+
+
+def find_header(line: Line, settings: GridSettings) -> dict[str, Heading] | None:
+    """The header row of a grid: column headings of report_wording.yaml, left to right, each a
+    word or a phrase ("Éléments de constat"); at least criterion, judgment and justification."""
+    tokens = [header_token(w.text) for w in line.words]
+    found: dict[str, Heading] = {}
+    matched = 0
+    i = 0
+    while i < len(tokens):
+        for phrase, key in column_phrases():
+            if key not in found and tuple(tokens[i:i + len(phrase)]) == phrase:
+                words = line.words[i:i + len(phrase)]
+                found[key] = Heading(words[0], words[0].x0, words[-1].x1)
+                matched += len(phrase)
+                i += len(phrase)
+                break
+        else:
+            i += 1
+    if not {"criterion", "judgment", "justification"} <= found.keys():
+        return None
+    xs = [found[k].x0 for k in COLUMN_KEYS if k in found]
+    return found if xs == sorted(xs) and len(line.words) <= matched + settings.header_extra_words else None
+
+
+def starts_grid(lines: list[Line], k: int, settings: GridSettings) -> bool:
+    """Line k is a header row, or a question caption right above one."""
+    return find_header(lines[k], settings) is not None or (
+        caption_number(lines[k].text) is not None and k + 1 < len(lines)
+        and find_header(lines[k + 1], settings) is not None)
+
+
+def lattice_columns(header: dict[str, Heading], page: Page, y: float, settings: GridSettings) -> Columns | None:
+    """Columns bounded by vertical rules crossing the header row (rules, or the edges of shaded
+    header cells); None when there are fewer such rules than columns."""
+    keys = [k for k in COLUMN_KEYS if k in header]
+    reach = settings.rule_reach
+    crossing = sorted({round(r.x, 1) for r in page.vrules if r.top - reach <= y <= r.bottom + reach})
+    if len(crossing) < len(keys):
+        return None
+    lefts = []
+    for k in keys:
+        left_rules = [x for x in crossing if x <= header[k].x0 + settings.rule_left_of_heading]
+        lefts.append(left_rules[-1] if left_rules else header[k].x0 - settings.header_left_pad)
+    return Columns(keys, lefts, crossing[-1], edge=settings.column_edge)
+
+
+def stream_columns(header: dict[str, Heading], header_at: int, lines: list[Line], page: Page,
+                   settings: GridSettings) -> Columns:
+    """Columns of a grid without rules, from the whitespace of the lines under its header.
+
+    The lines considered run from the header to the first prose line, heading or next grid.
+    Between two consecutive headings, the widest x-range free of words over all those lines is
+    the gutter; the column starts where the words after it start. Without any gutter the heading's
+    own position is used."""
+    keys = [k for k in COLUMN_KEYS if k in header]
+    size = statistics.median(w.size for w in lines[header_at].words)
+    body = _candidate_body(header, header_at, lines, settings)
+    words = [w for ln in body for w in ln.words] + [h.word for h in header.values()]
+    lefts = [header[keys[0]].x0 - settings.header_left_pad]
+    for prev, key in itertools.pairwise(keys):
+        gutter = _widest_gutter(words, header[prev].x1, header[key].x0, settings.gutter_min_em * size)
+        lefts.append(gutter[1] - settings.header_left_pad / 2 if gutter else header[key].x0 - settings.header_left_pad)
+    if len(lefts) > 1:
+        lefts[0] = min([lefts[0], *(w.x0 - settings.header_left_pad / 2 for w in words if w.x0 < lefts[1] - 1)])
+    cols = Columns(keys, lefts, page.width, edge=settings.column_edge)
+    cols.text_starts = _text_starts(cols, body, settings)
+    return cols
+
+
+def _candidate_body(header: dict[str, Heading], header_at: int, lines: list[Line],
+                    settings: GridSettings) -> list[Line]:
+    left = min(h.x0 for h in header.values())
+    right = max(h.x1 for h in header.values())
+    body = []
+    for k in range(header_at + 1, len(lines)):
+        line = lines[k]
+        if starts_grid(lines, k, settings) or _is_prose(line, left, right, settings):
+            break
+        body.append(line)
+    return body
+
+
+def _is_prose(line: Line, left: float, right: float, settings: GridSettings) -> bool:
+    """A line of running text: no gutter-wide gap between its words, and it spans the table, or it
+    starts left of the table, or it is a numbered heading."""
+    if line.x0 < left - settings.flow_indent - settings.header_left_pad or (HEADING.match(line.text) and line.bold):
+        return True
+    gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(line.words)]
+    wide = any(g >= settings.prose_max_gap_em * a.size for g, a in zip(gaps, line.words, strict=False))
+    return not wide and (line.x1 - line.x0) >= settings.prose_min_width * (right - left)
+
+
+def _widest_gutter(words: list[Word], start: float, end: float, min_width: float) -> tuple[float, float] | None:
+    """The widest x-range within (start, end] that no word covers, at least min_width wide."""
+    spans = sorted((w.x0, w.x1) for w in words if w.x1 > start and w.x0 < end)
+    best: tuple[float, float] | None = None
+    cursor = start
+    for x0, x1 in [*spans, (end + 0.01, end + 0.01)]:
+        if x0 > cursor and min(x0, end + 0.01) - cursor >= min_width:
+            gap = (cursor, min(x0, end + 0.01))
+            if best is None or gap[1] - gap[0] > best[1] - best[0]:
+                best = gap
+        cursor = max(cursor, x1)
+    return best
+
+
+def _text_starts(cols: Columns, body: list[Line], settings: GridSettings) -> list[float | None]:
+    """Per column, the x where its left-aligned lines start; None when its lines start anywhere."""
+    starts: dict[int, list[float]] = {}
+    for line in body:
+        previous: int | None = None
+        for w in line.words:
+            col = cols.index(w)
+            if col is not None and col != previous:
+                starts.setdefault(col, []).append(w.x0)
+            previous = col
+    result: list[float | None] = []
+    for col in range(len(cols.keys)):
+        xs = starts.get(col, [])
+        if not xs:
+            result.append(None)
+            continue
+        first = min(xs)
+        agree = sum(1 for x in xs if x - first <= settings.text_start_tolerance)
+        result.append(first if agree >= settings.left_aligned_share * len(xs) else None)
+    return result
+
+
+def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:
+    """A line that is ordinary text, not table content: its words run across a column boundary."""
+    if HEADING.match(line.text) and line.size >= settings.heading_size_ratio * min(w.size for w in line.words) \
+            and line.bold:
+        return True
+    if line.x0 < cols.lefts[0] - settings.flow_indent:
+        return True
+    if line.words and not _at_column_start(line.words[0], cols, settings):
+        return True
+    inside, across = [], []
+    for a, b in itertools.pairwise(line.words):
+        gap = b.x0 - a.x1
+        ca, cb = cols.index(a), cols.index(b)
+        if ca is None or cb is None:
+            return True
+        if ca != cb and (gap < settings.word_space_em * a.size or not _at_column_start(b, cols, settings)):
+            return True
+        (inside if ca == cb else across).append(gap)
+    if inside and across and min(across) <= settings.gutter_over_word_space * statistics.median(inside):
+        return True
+    return all(cols.index(w) is None for w in line.words)
+
+
+def _at_column_start(word: Word, cols: Columns, settings: GridSettings) -> bool:
+    """Without rules, left-aligned cell text starts where its column's text starts."""
+    col = cols.index(word)
+    if col is None:
+        return False
+    start = cols.text_starts[col] if cols.text_starts is not None else None
+    return start is None or abs(word.x0 - start) <= settings.text_start_tolerance

@@ -1,0 +1,200 @@
+"""The wording of report families (pipeline/data/report_wording.yaml), compiled once.
+
+Parsers ask this module, never their own regexes, what a question caption, a column heading,
+a judgment label or a finding label looks like, so a new evaluator's wording is a data change.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+DATA = Path(__file__).resolve().parent / "data" / "report_wording.yaml"
+COLUMN_KEYS = ("theme", "criterion", "judgment", "justification")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: wording must match whatever the case and accents."""
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+
+
+class TitlePage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cluster: list[str]
+    evaluator: list[str]
+    name_stops: list[str]
+
+
+class Wording(BaseModel):
+    """The file's content, validated: a typo in a key fails at load, not as a silent miss."""
+
+    model_config = ConfigDict(extra="forbid")
+    question_captions: list[str]
+    columns: dict[str, list[str]]
+    levels: dict[str, int]
+    scales: dict[str, dict[str, list[str]] | None]
+    finding_labels: list[str]
+    finding_paragraph: str
+    announced_criteria: str
+    title_page: TitlePage
+
+
+@cache
+def wording() -> Wording:
+    data = Wording.model_validate(yaml.safe_load(DATA.read_text(encoding="utf-8")))
+    if set(data.columns) != set(COLUMN_KEYS):
+        raise ValueError(f"{DATA.name}: columns must be exactly {COLUMN_KEYS}")
+    for scale in data.scales.values():
+        for name in scale or {}:
+            if name not in data.levels:
+                raise ValueError(f"{DATA.name}: judgment {name!r} is not one of the levels {list(data.levels)}")
+    return data
+
+
+# ---------------------------------------------------------------- questions
+
+_NUMBER = r"(?:n\s*[°ºo]\.?\s*)?(\d{1,2})"
+_SEPARATOR = r"(?:\s*[:.–—-]\s*|\s+)"
+
+
+@cache
+def _caption_alternatives() -> str:
+    return "|".join(f"(?:{c})" for c in wording().question_captions)
+
+
+@cache
+def question_caption() -> re.Pattern[str]:
+    """A caption at the start of a (folded) line: its number is group 1. For a table's title row."""
+    return re.compile(rf"^(?:{_caption_alternatives()})\s*{_NUMBER}\b")
+
+
+@cache
+def question_heading() -> re.Pattern[str]:
+    """A whole question heading, section number allowed: group 1 the number, group 2 the text.
+    Matched on folded text; the text is then cut from the original at the same offset."""
+    return re.compile(rf"^(?:\d+(?:\.\d+)*\.?\s+)?(?:{_caption_alternatives()})\s*{_NUMBER}{_SEPARATOR}(\S.*)$",
+                      re.S)
+
+
+def match_question(text: str) -> tuple[int, str] | None:
+    """'3. Question évaluative n°2 – Dans quelle mesure ... ?' -> (2, 'Dans quelle mesure ... ?')."""
+    m = question_heading().match(fold(text))
+    if m is None:
+        return None
+    return int(m.group(1)), text[m.start(2):]
+
+
+def caption_number(text: str) -> int | None:
+    m = question_caption().match(fold(text))
+    return int(m.group(1)) if m else None
+
+
+@cache
+def announced_criteria() -> re.Pattern[str]:
+    return re.compile(wording().announced_criteria, re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- grid headers
+
+@cache
+def column_phrases() -> list[tuple[tuple[str, ...], str]]:
+    """(folded words of a heading, column key), longest first so 'critère d'évaluation' is one
+    heading and not 'critère' followed by a stray word."""
+    phrases = {tuple(fold(p).replace("’", "'").split()): key
+               for key, names in wording().columns.items() for p in names}
+    return sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+
+
+def header_token(text: str) -> str:
+    return fold(text).replace("’", "'").strip(":;.,")
+
+
+# ---------------------------------------------------------------- judgments
+
+@cache
+def _judgment_phrases() -> list[tuple[str, str]]:
+    pairs = {fold(p): name for scale in wording().scales.values() for name, ps in (scale or {}).items()
+             for p in ps}
+    return sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+
+
+def normalise_judgment(label: str | None) -> tuple[str | None, int | None]:
+    """('Partiellement atteint') -> ('Partiel', 1); unknown or empty -> (None, None).
+
+    The label as printed is kept by the caller; an unknown label is reported, never guessed."""
+    if not label:
+        return None, None
+    key = " ".join(fold(label).split()).strip(" .:;")
+    for phrase, name in _judgment_phrases():
+        if key == phrase or (key.startswith(phrase) and not key[len(phrase)].isalnum()):
+            return name, wording().levels[name]
+    return None, None
+
+
+def is_judgment_label(text: str) -> bool:
+    """A cell that is only a judgment label of a known scale (used to anchor rows of unruled grids)."""
+    key = " ".join(fold(text).split()).strip(" .:;")
+    return any(key == phrase for phrase, _ in _judgment_phrases())
+
+
+# ---------------------------------------------------------------- findings
+
+@cache
+def finding_label() -> re.Pattern[str]:
+    alternatives = "|".join(f"(?:{p})" for p in wording().finding_labels)
+    # each alternative has one group; the number is whichever matched
+    return re.compile(rf"(?:^|(?<=\s))(?:{alternatives})\s*", re.IGNORECASE)
+
+
+@cache
+def finding_paragraph() -> re.Pattern[str]:
+    return re.compile(rf"(?:^|(?<=\s)){wording().finding_paragraph}")
+
+
+def finding_marks(text: str) -> list[tuple[int, int, int]]:
+    """(number, start of the label, start of the finding's text) of every finding label.
+
+    Labelled findings ("Constat 12 :", "C12 :") count wherever they are. A bare numbered
+    paragraph ("12. ...") counts at the start of the cell, or when it carries the next number
+    after the previous finding: elsewhere a number and a dot end a sentence ("... en 2007. ")."""
+    marks = [(int(next(g for g in m.groups() if g)), m.start(), m.end()) for m in finding_label().finditer(text)]
+    if marks:
+        return marks
+    for m in finding_paragraph().finditer(text):
+        number = int(m.group(1))
+        if (not marks and not text[: m.start()].strip()) or (marks and number == marks[-1][0] + 1):
+            marks.append((number, m.start(), m.end()))
+    return marks
+
+
+def opens_with_finding(text: str) -> bool:
+    """A justification cell's text starts with a finding label (else it continues a cell above)."""
+    marks = finding_marks(text)
+    return bool(marks) and not text[: marks[0][1]].strip()
+
+
+# ---------------------------------------------------------------- title page
+
+@cache
+def cluster_phrases() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in wording().title_page.cluster]
+
+
+@cache
+def evaluator_phrases() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in wording().title_page.evaluator]
+
+
+def cut_name(name: str) -> str:
+    """A name captured from a phrase, without what follows it in the sentence."""
+    cut = len(name)
+    for stop in wording().title_page.name_stops:
+        k = name.find(stop)
+        if k > 0:
+            cut = min(cut, k)
+    return " ".join(name[:cut].split()).strip(" .:»«\"")
