@@ -12,10 +12,8 @@ import time
 from pathlib import Path
 
 from bench.archive import expected, report_name
-from corpus_tools.scoring import score
+from corpus_tools.scoring import KINDS, score
 from pipeline.extract import extract_document
-
-KINDS = ("questions", "criteria", "judgments", "constats", "relations")
 
 
 def main(folder: str, n: int, results_file: str) -> None:

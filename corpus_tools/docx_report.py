@@ -281,8 +281,11 @@ def _grid(doc, doc_report: DocxReport, q, usable: int) -> None:
             cell.width = int(usable * fraction)
     head = table.rows[0]
     _repeat_as_header(head)
+    centred = doc_report.seed % 3 == 0  # many offices centre the headings and the judgments
     for cell, text in zip(head.cells, wording.columns, strict=True):
         _write_cell(cell, [text], 9, bold=True)
+        if centred:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         if ruling != "unruled":
             _shade(cell, "D9E2F3")
         cell.paragraphs[0].runs[0].font.color.rgb = RGBColor(0x1F, 0x2D, 0x4D)
@@ -292,6 +295,8 @@ def _grid(doc, doc_report: DocxReport, q, usable: int) -> None:
         if row.criterion is not None:
             _write_cell(cells[1], [row.criterion], 9)
         _write_cell(cells[2], [row.judgment or ""], 9)
+        if centred:
+            cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         if row.constats is not None:
             _write_cell(cells[3], [wording.finding.format(n=n) + text for n, text in row.constats], 9)
     # a None criterion or justification continues the cell above: a vertical merge

@@ -54,6 +54,7 @@ from pipeline.ingest import (
 from pipeline.network import NetworkResult
 from pipeline.network_store import network_summary
 from pipeline.pages import sha256_of
+from pipeline.versioning import extraction_version
 
 ARTIFACT_KEY = "evalgraph-ingest-summary"
 LOAD_BATCH = 50  # documents per transaction at most (about 20,000 records per second, bench/)
@@ -108,12 +109,13 @@ def _driver(settings: Neo4jSettings) -> Driver:
 
 
 def _extraction_key(_context: Any, parameters: dict[str, Any]) -> str | None:
-    """Content, pipeline version and file name: the name is the document's identity in the graph,
-    so the same bytes under another name are another document (and another cached result)."""
+    """Content, extraction version (code, report wording, gazetteer) and file name: the name is the
+    document's identity in the graph, so the same bytes under another name are another document
+    (and another cached result)."""
     path = Path(parameters["path"])
     name = hashlib.sha256(path.name.encode()).hexdigest()[:16]
     try:
-        return f"evalgraph-extract-{sha256_of(path)}-{name}-{PIPELINE_VERSION}"
+        return f"evalgraph-extract-{sha256_of(path)}-{name}-{extraction_version()}"
     except OSError:
         return None  # unreadable file: no caching, the task reports why
 

@@ -15,6 +15,7 @@ WarningCode = Literal[
     "question_without_table", "table_outside_question", "criteria_count_mismatch",
     "criterion_without_judgment", "criterion_without_text", "unknown_judgment", "constat_duplicate",
     "constat_gap", "constat_order", "justification_without_constat", "image_only_page", "ocr_page", "unknown_layout",
+    "grid_not_read",
 ]
 
 

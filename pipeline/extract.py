@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from models import DocumentInfo, ExtractionResult, ValidationWarning
-from pipeline import PIPELINE_VERSION
 from pipeline.blocks import document_blocks, text_units
 from pipeline.doc_meta import classify, evaluation_info
 from pipeline.figures import date_by_report, read_figures
 from pipeline.furniture import strip_furniture
+from pipeline.grid_checks import unread_grid_warnings
 from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_tables import find_grids
 from pipeline.pages import read_pages, sha256_of
@@ -17,6 +17,7 @@ from pipeline.partners import read_partners
 from pipeline.reference_lists import listed_organisations
 from pipeline.sections import policy_questions, read_sections
 from pipeline.strategic_axes import read_strategic_axes
+from pipeline.versioning import extraction_version
 
 
 def extract_document(path: Path) -> ExtractionResult:
@@ -39,7 +40,7 @@ def extract_document(path: Path) -> ExtractionResult:
     blocks = document_blocks(pages, scan.tables, scan.consumed)
     kind, cluster = classify(pages, blocks, bool(scan.tables))
     grid = parse_grid_document(blocks)
-    warnings += grid.warnings
+    warnings += grid.warnings + unread_grid_warnings(path.name, pages, scan.consumed)
     if kind.doc_type == "unknown":
         warnings.append(ValidationWarning(
             code="unknown_layout", page=1,
@@ -51,7 +52,7 @@ def extract_document(path: Path) -> ExtractionResult:
     sections = read_sections(blocks) if kind.layout == "narrative" else []
     questions = policy_questions(sections) if kind.doc_type == "policy_evaluation" else grid.questions
     return ExtractionResult(
-        pipeline_version=PIPELINE_VERSION,
+        pipeline_version=extraction_version(),
         document=DocumentInfo(file_name=path.name, sha256=sha, pages=len(pages), doc_type=kind.doc_type,
                               layout=kind.layout, title=kind.title),
         evaluation=evaluation,
@@ -65,5 +66,13 @@ def extract_document(path: Path) -> ExtractionResult:
         listed=listed_organisations(pages) if kind.layout == "slides" else [],
         sections=sections,
         axes=read_strategic_axes(blocks) if kind.layout == "narrative" else [],
-        warnings=warnings,
+        warnings=[_named(w, path.name) for w in warnings],
     )
+
+
+def _named(warning: ValidationWarning, file_name: str) -> ValidationWarning:
+    """Every warning names the file and the page, whichever stage raised it."""
+    if warning.message.startswith(file_name):
+        return warning
+    where = f"{file_name}, page {warning.page}" if warning.page is not None else file_name
+    return warning.model_copy(update={"message": f"{where}: {warning.message}"})

@@ -141,9 +141,10 @@ def _candidate_body(header: dict[str, Heading], header_at: int, lines: list[Line
 
 
 def _is_prose(line: Line, left: float, right: float, settings: GridSettings) -> bool:
-    """A line of running text: no gutter-wide gap between its words, and it spans the table, or it
-    starts left of the table, or it is a numbered heading."""
-    if line.x0 < left - settings.flow_indent - settings.header_left_pad or (HEADING.match(line.text) and line.bold):
+    """A line of running text: no gutter-wide gap between its words and it spans the table, or a
+    numbered heading. (Where it starts says nothing: centred headings start right of the cells'
+    text, and the table's edge is often the page margin.)"""
+    if HEADING.match(line.text) and line.bold:
         return True
     gaps = [b.x0 - a.x1 for a, b in itertools.pairwise(line.words)]
     wide = any(g >= settings.prose_max_gap_em * a.size for g, a in zip(gaps, line.words, strict=False))
@@ -165,25 +166,36 @@ def _widest_gutter(words: list[Word], start: float, end: float, min_width: float
 
 
 def _text_starts(cols: Columns, body: list[Line], settings: GridSettings) -> list[float | None]:
-    """Per column, the x where its left-aligned lines start; None when its lines start anywhere."""
-    starts: dict[int, list[float]] = {}
+    """Per column, the x where its left-aligned lines start; None when its lines are centred
+    (their middles agree better than their starts: judgment labels) or start anywhere."""
+    segments: dict[int, list[tuple[float, float]]] = {}
     for line in body:
-        previous: int | None = None
-        for w in line.words:
-            col = cols.index(w)
-            if col is not None and col != previous:
-                starts.setdefault(col, []).append(w.x0)
-            previous = col
+        for col, words in itertools.groupby(line.words, key=cols.index):
+            if col is not None:
+                ws = list(words)
+                segments.setdefault(col, []).append((ws[0].x0, ws[-1].x1))
     result: list[float | None] = []
     for col in range(len(cols.keys)):
-        xs = starts.get(col, [])
-        if not xs:
+        spans = segments.get(col, [])
+        starts = [x0 for x0, _ in spans]
+        if len(spans) < settings.left_aligned_evidence:
             result.append(None)
             continue
-        first = min(xs)
-        agree = sum(1 for x in xs if x - first <= settings.text_start_tolerance)
-        result.append(first if agree >= settings.left_aligned_share * len(xs) else None)
+        left = _agreement(starts, settings.text_start_tolerance)
+        middle = _agreement([(x0 + x1) / 2 for x0, x1 in spans], settings.text_start_tolerance)
+        result.append(min(starts) if left >= settings.left_aligned_share and left >= middle else None)
     return result
+
+
+def _agreement(xs: list[float], tolerance: float) -> float:
+    """The largest share of xs within `tolerance` of one another."""
+    xs = sorted(xs)
+    best, j = 0, 0
+    for i, x in enumerate(xs):
+        while x - xs[j] > tolerance:
+            j += 1
+        best = max(best, i - j + 1)
+    return best / len(xs)
 
 
 def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:

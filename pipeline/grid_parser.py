@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from models import Constat, Criterion, Phase, Question, ValidationWarning
 from pipeline.blocks import Block
 from pipeline.grid_tables import LogicalTable
-from pipeline.judgments import normalise_judgment
-from pipeline.vocabulary import announced_criteria, finding_marks, match_question
+from pipeline.vocabulary import announced_criteria, finding_marks, match_question, normalise_judgment
 
 PHASE = re.compile(r"^Phase\s+(\d+)\s*[–—:-]\s*([^:]{2,60}?)\s*:\s*(.+)$", re.S)
 

@@ -39,6 +39,8 @@ class GridSettings:
     left_aligned_share: float = 0.8
     """A column is left-aligned (its text start is checked) when this share of its line starts
     agree; centred judgment cells are not."""
+    left_aligned_evidence: int = 3
+    """...of at least this many line starts: two centred labels of the same width agree by chance."""
     rule_reach: float = 2.0
     """A rule crosses a line when it reaches within this of it (stroke widths, rounding)."""
     rule_left_of_heading: float = 1.0

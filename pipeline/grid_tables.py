@@ -190,22 +190,24 @@ def _owner(rows: list[TableRow], key: str, stream: bool) -> TableRow | None:
 
 def _goes_on(key: str, text: str, above: str) -> bool:
     """Text at the top of a page that continues the cell `above` rather than opening its own: a
-    criterion going on in lower case; a justification without a finding label under one with."""
+    criterion going on in lower case (or not in capitals after an unfinished sentence); a
+    justification without a finding label under one with."""
     if key == "criterion":
-        return text[:1].islower()
+        # a criterion opens with a capital; lower case, or a figure after a cut sentence, goes on
+        return text[:1].islower() or (not text[:1].isupper() and not above.rstrip().endswith((".", "?", "!", ":")))
     if key == "justification":
         return opens_with_finding(above) and not opens_with_finding(text)
     return False
 
 
-def _continue_merged_cells(above: list[TableRow], head: TableRow) -> None:
+def _continue_merged_cells(above: list[TableRow], head: TableRow, stream: bool) -> None:
     """A cell merged over several rows and cut by the page break: the next page's first row (a
     new theme row) carries the rest of the merged cell in that column. A criterion going on in
     lower case, or a justification that does not open with a finding label (in a grid whose cells
     do), belongs to the cell above; the row then shares that cell (None), as without the break."""
     for key in ("criterion", "justification"):
         text = head.cells.get(key)
-        owner = _owner(above, key, stream=False)
+        owner = _owner(above, key, stream=stream)
         if not text or owner is None or not owner.cells.get(key):
             continue
         if _goes_on(key, text, owner.cells[key] or ""):
@@ -244,7 +246,7 @@ def _stitch(table: LogicalTable, frag: _Body, first: bool = False) -> None:
             last.pages.append(frag.page)
             rows = rows[1:]
         elif rows:
-            _continue_merged_cells(table.rows, rows[0])
+            _continue_merged_cells(table.rows, rows[0], stream=not frag.ruled)
     if not frag.ruled:
         # without rules a line with no Thème and no Jugement continues the row above
         merged: list[TableRow] = []

@@ -19,12 +19,12 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from models import ExtractionResult
-from pipeline import PIPELINE_VERSION
 from pipeline.extract import extract_document
 from pipeline.graph_load import known_documents, load_documents, prune_documents, records_written
 from pipeline.network import NetworkResult
 from pipeline.network_store import analysis_exists, refresh_network
 from pipeline.pages import DocumentReadError, sha256_of
+from pipeline.versioning import extraction_version
 
 # Worth retrying: the server is restarting, a cluster leader changed, a deadlock between two
 # documents loading the same organisation. Anything else will fail the same way again.
@@ -87,12 +87,14 @@ def discover(paths: Iterable[str | Path], unpack_dir: Path | None = None) -> lis
 
 
 def split_unchanged(files: list[Path], known: dict[str, tuple[str, str]]) -> tuple[list[IngestRow], list[Path]]:
-    """(rows for files whose bytes and pipeline version are already in the graph, files to process).
+    """(rows for files whose bytes and extraction version (code and knowledge files) are already in
+    the graph, files to process).
     Only the hash is computed for an unchanged file: it is never parsed."""
     unchanged, todo = [], []
+    version = extraction_version()
     for path in files:
         try:
-            same = known.get(path.name) == (sha256_of(path), PIPELINE_VERSION)
+            same = known.get(path.name) == (sha256_of(path), version)
         except OSError:
             same = False  # unreadable: extraction reports it with its reason
         (unchanged.append(IngestRow(path.name, "unchanged", path=str(path))) if same else todo.append(path))

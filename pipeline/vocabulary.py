@@ -6,6 +6,7 @@ a judgment label or a finding label looks like, so a new evaluator's wording is 
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from functools import cache
@@ -44,16 +45,31 @@ class Wording(BaseModel):
     title_page: TitlePage
 
 
+def wording_path() -> Path:
+    """The bundled wording, or a user's own file named by EVALGRAPH_REPORT_WORDING (a copy of the
+    bundled one with a new evaluator's captions, headings or scale added)."""
+    return Path(os.environ.get("EVALGRAPH_REPORT_WORDING") or DATA)
+
+
 @cache
 def wording() -> Wording:
-    data = Wording.model_validate(yaml.safe_load(DATA.read_text(encoding="utf-8")))
+    path = wording_path()
+    data = Wording.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     if set(data.columns) != set(COLUMN_KEYS):
-        raise ValueError(f"{DATA.name}: columns must be exactly {COLUMN_KEYS}")
+        raise ValueError(f"{path.name}: columns must be exactly {COLUMN_KEYS}")
     for scale in data.scales.values():
         for name in scale or {}:
             if name not in data.levels:
-                raise ValueError(f"{DATA.name}: judgment {name!r} is not one of the levels {list(data.levels)}")
+                raise ValueError(f"{path.name}: judgment {name!r} is not one of the levels {list(data.levels)}")
     return data
+
+
+def clear_caches() -> None:
+    """Forget the compiled wording (after EVALGRAPH_REPORT_WORDING or the file changed)."""
+    for compiled in (wording, _caption_alternatives, question_caption, question_heading, announced_criteria,
+                     column_phrases, _judgment_phrases, finding_label, finding_paragraph, cluster_phrases,
+                     evaluator_phrases):
+        compiled.cache_clear()
 
 
 # ---------------------------------------------------------------- questions
@@ -170,6 +186,11 @@ def finding_marks(text: str) -> list[tuple[int, int, int]]:
         if (not marks and not text[: m.start()].strip()) or (marks and number == marks[-1][0] + 1):
             marks.append((number, m.start(), m.end()))
     return marks
+
+
+def is_finding_label(name: str) -> bool:
+    """A name that is only a finding's label ("C14", "Constat 3"): not an organisation."""
+    return finding_label().fullmatch(f"{name.strip()} : ") is not None
 
 
 def opens_with_finding(text: str) -> bool:

@@ -12,9 +12,9 @@ from pipeline.blocks import Block, TextUnit
 from pipeline.doc_meta import find_date, find_period
 from pipeline.figures import read_figures
 from pipeline.grid_parser import parse_grid_document, split_constats
-from pipeline.judgments import normalise_judgment
 from pipeline.resolve import resolve
 from pipeline.strategic_axes import read_strategic_axes
+from pipeline.vocabulary import normalise_judgment
 
 # French report text: words of the domain, numbers, dates, punctuation, and noise
 WORDS = st.sampled_from(["Constat", "12", ":", "Le", "cluster", "comptait", "57", "membres", "au", "1/03/2010",

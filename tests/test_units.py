@@ -7,8 +7,8 @@ import pytest
 from pipeline.doc_meta import find_date, find_period
 from pipeline.grid_parser import split_constats
 from pipeline.grid_tables import find_grids, join_text
-from pipeline.judgments import normalise_judgment
 from pipeline.pages import Page, Word, group_lines
+from pipeline.vocabulary import normalise_judgment
 
 
 @pytest.mark.parametrize(("label", "expected"), [

@@ -1,0 +1,29 @@
+"""What a stored extraction was made with: the code's version and the knowledge it read.
+
+The report wording (report_wording.yaml) and the gazetteer change what extraction gives as much
+as the code does, so their content is part of the version that the extraction cache key and the
+re-ingest check compare: an analyst who edits either sees the affected documents re-extracted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from pipeline import PIPELINE_VERSION
+
+
+def knowledge_digest() -> str:
+    """sha256 over the knowledge files extraction reads, as they are now."""
+    from pipeline.gazetteer import gazetteer_path
+    from pipeline.vocabulary import wording_path
+
+    digest = hashlib.sha256()
+    for path in (wording_path(), gazetteer_path()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def extraction_version() -> str:
+    """'0.7.0+3f2a…': the pipeline version, then the first 12 hex digits of the knowledge digest."""
+    return f"{PIPELINE_VERSION}+{knowledge_digest()[:12]}"
