@@ -7,11 +7,15 @@ a page-number shape or repetition across pages, never by the wording of one repo
 from __future__ import annotations
 
 import re
-from collections import Counter
 
+from rapidfuzz import fuzz
+
+from pipeline.grid_columns import find_header
+from pipeline.grid_settings import DEFAULT_SETTINGS
 from pipeline.pages import Line, Page
 
 BAND = 0.09  # share of the page height treated as header or footer band
+SIMILAR = 85  # rapidfuzz ratio from which two band lines are the same running header or footer
 PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?\d{1,4}(?:\s*(?:/|sur|of)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$", re.IGNORECASE)
 
@@ -29,18 +33,30 @@ def _in_band(line: Line, page: Page) -> str | None:
     return None
 
 
+def _repeated(pages: list[Page]) -> set[tuple[str, str]]:
+    """(band, signature) of the band lines that recur, alike, on at least 40% of the pages (and
+    two): OCR reads the same running header a little differently on every page ("–" or "-",
+    a dropped dash), so "alike" is a close spelling, not an equal one."""
+    per_page = [{(band, _signature(ln)) for ln in page.lines if (band := _in_band(ln, page))} for page in pages]
+    seen = {key for keys in per_page for key in keys}
+    repeated = set()
+    for band, sig in seen:
+        n = sum(1 for keys in per_page
+                if any(b == band and (s == sig or fuzz.ratio(s, sig) >= SIMILAR) for b, s in keys))
+        if n >= 2 and n >= 0.4 * len(pages):
+            repeated.add((band, sig))
+    return repeated
+
+
 def strip_furniture(pages: list[Page]) -> list[Page]:
-    """Drop furniture lines and the rules drawn in the header/footer bands (in place)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for page in pages:
-        seen = {(band, _signature(ln)) for ln in page.lines if (band := _in_band(ln, page))}
-        counts.update(seen)
-    repeated = {key for key, n in counts.items() if n >= 2 and n >= 0.4 * len(pages)}
+    """Drop furniture lines and the rules drawn in the header/footer bands (in place). A grid's
+    header row repeated at the top of each page is the grid's, not furniture."""
+    repeated = _repeated(pages)
     for page in pages:
         kept = []
         for line in page.lines:
             band = _in_band(line, page)
-            furniture = band is not None and (
+            furniture = band is not None and find_header(line, DEFAULT_SETTINGS) is None and (
                 PAGE_NUMBER.match(line.text.strip()) is not None
                 or (band, _signature(line)) in repeated
                 # a page number glued to a repeated footer ("Sofia, 15 avril 2014 8")

@@ -99,7 +99,10 @@ def lattice_columns(header: dict[str, Heading], page: Page, y: float, settings: 
         return None
     lefts = []
     for k in keys:
-        left_rules = [x for x in crossing if x <= header[k].x0 + settings.rule_left_of_heading]
+        # the nearest rule left of the heading's middle: a heading may be centred, or a speck
+        # read with it may move its left end
+        middle = (header[k].x0 + header[k].x1) / 2
+        left_rules = [x for x in crossing if x <= min(middle, header[k].x1 - settings.rule_left_of_heading)]
         lefts.append(left_rules[-1] if left_rules else header[k].x0 - settings.header_left_pad)
     return Columns(keys, lefts, crossing[-1], edge=settings.column_edge)
 

@@ -44,7 +44,8 @@ class GridSettings:
     rule_reach: float = 2.0
     """A rule crosses a line when it reaches within this of it (stroke widths, rounding)."""
     rule_left_of_heading: float = 1.0
-    """A ruled column starts at the nearest rule at most this far right of its heading's x0."""
+    """A ruled column starts at the nearest rule left of its heading's middle, and at least this
+    far left of the heading's right end."""
 
     # -- flow text around grids
     flow_indent: float = 6.0

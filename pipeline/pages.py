@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import statistics
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class Word:
     bottom: float
     size: float
     bold: bool
+    confidence: float | None = None  # OCR's confidence (0-1) in a word read from a scan
 
 
 @dataclass
@@ -132,6 +134,8 @@ def group_lines(words: list[Word], page: int, tolerance: float = 2.5) -> list[Li
     return lines
 
 
+OCR_LINE_TOLERANCE_EM = 0.4
+
 UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 
 
@@ -156,16 +160,17 @@ def _page_from_plumber(pp: pdfplumber.page.Page, number: int) -> Page:
               for e in objects.vertical_edges if float(e["bottom"]) - float(e["top"]) > 3]
     ocr, ocr_error = False, None
     if not words and objects.images:  # a scanned page
-        from pipeline.ocr import OcrError, ocr_words, render, ruling_lines
+        from pipeline.ocr import OcrError, read_scanned_page
 
         try:
-            image = render(pp)
-            words, ocr = ocr_words(image), True
-            hrules, vrules = ruling_lines(image)
+            scanned = read_scanned_page(pp)
+            words, hrules, vrules, ocr = scanned.words, scanned.hrules, scanned.vrules, True
         except (OcrError, OSError, subprocess.SubprocessError) as exc:
             ocr_error = str(exc)
     image_only = not words and bool(objects.images)
-    return Page(number, float(pp.width), float(pp.height), group_lines(words, number),
+    # OCR places a word by its own ink: words of one printed line may stand a third of an em apart
+    tolerance = OCR_LINE_TOLERANCE_EM * statistics.median(w.size for w in words) if ocr and words else 2.5
+    return Page(number, float(pp.width), float(pp.height), group_lines(words, number, tolerance),
                 hrules, vrules, image_only, ocr and bool(words), ocr_error)
 
 
