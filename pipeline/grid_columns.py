@@ -41,6 +41,7 @@ class Columns:
     # is not left-aligned (centred judgments), and for lattice columns
     text_starts: list[float | None] | None = None
     edge: float = 4.0  # settings.column_edge
+    start_tolerance: float = 2.5  # settings.text_start_tolerance, wider on scanned pages
 
     def index(self, word: Word) -> int | None:
         x = word.x0 + 0.5
@@ -125,7 +126,8 @@ def stream_columns(header: dict[str, Heading], header_at: int, lines: list[Line]
         lefts.append(gutter[1] - settings.header_left_pad / 2 if gutter else header[key].x0 - settings.header_left_pad)
     if len(lefts) > 1:
         lefts[0] = min([lefts[0], *(w.x0 - settings.header_left_pad / 2 for w in words if w.x0 < lefts[1] - 1)])
-    cols = Columns(keys, lefts, page.width, edge=settings.column_edge)
+    cols = Columns(keys, lefts, page.width, edge=settings.column_edge,
+                   start_tolerance=settings.ocr_text_start_em * size if page.ocr else settings.text_start_tolerance)
     cols.text_starts = _text_starts(cols, body, settings)
     return cols
 
@@ -180,25 +182,26 @@ def _text_starts(cols: Columns, body: list[Line], settings: GridSettings) -> lis
     result: list[float | None] = []
     for col in range(len(cols.keys)):
         spans = segments.get(col, [])
-        starts = [x0 for x0, _ in spans]
         if len(spans) < settings.left_aligned_evidence:
             result.append(None)
             continue
-        left = _agreement(starts, settings.text_start_tolerance)
-        middle = _agreement([(x0 + x1) / 2 for x0, x1 in spans], settings.text_start_tolerance)
-        result.append(min(starts) if left >= settings.left_aligned_share and left >= middle else None)
+        starts = [x0 for x0, _ in spans]
+        left, cluster = _agreement(starts, cols.start_tolerance)
+        middle, _ = _agreement([(x0 + x1) / 2 for x0, x1 in spans], cols.start_tolerance)
+        result.append(statistics.median(cluster) if left >= settings.left_aligned_share and left >= middle else None)
     return result
 
 
-def _agreement(xs: list[float], tolerance: float) -> float:
-    """The largest share of xs within `tolerance` of one another."""
+def _agreement(xs: list[float], tolerance: float) -> tuple[float, list[float]]:
+    """The largest share of xs within `tolerance` of one another, and those xs."""
     xs = sorted(xs)
-    best, j = 0, 0
+    best, j = (0, 0), 0
     for i, x in enumerate(xs):
         while x - xs[j] > tolerance:
             j += 1
-        best = max(best, i - j + 1)
-    return best / len(xs)
+        if i - j + 1 > best[1] - best[0]:
+            best = (j, i + 1)
+    return (best[1] - best[0]) / len(xs), xs[best[0]:best[1]]
 
 
 def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:
@@ -230,4 +233,4 @@ def _at_column_start(word: Word, cols: Columns, settings: GridSettings) -> bool:
     if col is None:
         return False
     start = cols.text_starts[col] if cols.text_starts is not None else None
-    return start is None or abs(word.x0 - start) <= settings.text_start_tolerance
+    return start is None or abs(word.x0 - start) <= cols.start_tolerance

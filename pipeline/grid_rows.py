@@ -77,18 +77,32 @@ def vertical_rules_bottom(page: Page, cols: Columns, top: float, settings: GridS
 
 def _rules_by_height(page: Page, cols: Columns, top: float, bottom: float,
                      settings: GridSettings) -> dict[float, set[int]]:
-    """Horizontal rules between top and bottom, by height, with the columns each one separates
-    (a rule may be drawn as one segment per cell)."""
-    widths = cols.spans(page)
-    crossed: dict[float, set[int]] = {}
+    """Horizontal rules between top and bottom, by height, with the columns each one separates.
+    A rule may be drawn as one segment per cell, or come out of a scan in pieces: the segments
+    at one height are joined before their cover of each column is measured."""
+    segments: dict[float, list[tuple[float, float]]] = {}
     for r in page.hrules:
-        if not (top <= r.y <= bottom):
-            continue
-        covered = {i for i, (a, b) in enumerate(widths) if min(r.x1, b) - max(r.x0, a) >= settings.rule_cover * (b - a)}
+        if top <= r.y <= bottom:
+            key = next((y for y in segments if abs(y - r.y) <= settings.rule_merge), r.y)
+            segments.setdefault(key, []).append((r.x0, r.x1))
+    crossed: dict[float, set[int]] = {}
+    for y, spans in segments.items():
+        covered = {i for i, (a, b) in enumerate(cols.spans(page))
+                   if _covered_length(spans, a, b) >= settings.rule_cover * (b - a)}
         if covered:
-            key = next((y for y in crossed if abs(y - r.y) <= settings.rule_merge), r.y)
-            crossed.setdefault(key, set()).update(covered)
+            crossed[y] = covered
     return crossed
+
+
+def _covered_length(spans: list[tuple[float, float]], a: float, b: float) -> float:
+    """How much of [a, b] the union of the spans covers."""
+    length, reach = 0.0, a
+    for x0, x1 in sorted(spans):
+        x0, x1 = max(x0, reach), min(x1, b)
+        if x1 > x0:
+            length += x1 - x0
+            reach = x1
+    return length
 
 
 def row_rules_bottom(page: Page, cols: Columns, body: list[Line], settings: GridSettings) -> float | None:
@@ -130,7 +144,7 @@ class LatticeRows:
                 col = cols.index(w)
                 if col is None:
                     continue
-                band = band_of(w.top + 1)
+                band = band_of((w.top + w.bottom) / 2)  # the middle: OCR boxes vary at the top
                 start = max(s for s in starts[col] if s <= band)
                 cell_words.setdefault((start, col), []).append((line.top, w))
                 band_tops.setdefault(start, []).append(line.top)

@@ -36,6 +36,9 @@ class GridSettings:
     """...'most of the table's width', as a share of it."""
     text_start_tolerance: float = 2.5
     """Left-aligned cell text starts within this of its column's text start."""
+    ocr_text_start_em: float = 1.0
+    """...on a scanned page, within this many em: OCR boxes move by a letter's width ("C4:"
+    read with a speck before it)."""
     left_aligned_share: float = 0.8
     """A column is left-aligned (its text start is checked) when this share of its line starts
     agree; centred judgment cells are not."""

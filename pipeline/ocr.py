@@ -18,7 +18,7 @@ from functools import cache
 
 import numpy as np
 
-from pipeline.pages import HRule, VRule, Word
+from pipeline.pages import OCR_DESCENT_EM, HRule, VRule, Word
 from pipeline.scan_image import clean_page
 
 RESOLUTION = 300  # dpi the page is rendered at: Tesseract reads 8-10 point text best from about 300
@@ -65,7 +65,8 @@ def read_scanned_page(page) -> ScannedPage:  # page: pdfplumber.page.Page
 
 DESCENDERS = set("gjpqyçQ,;()[]{}")
 CAP_HEIGHT_EM = 0.73  # height of capitals and ascenders (the usual word's ink) in font sizes
-ASCENT_EM, DESCENT_EM = 0.8, 0.2  # the font box a PDF word gets, above and below its baseline
+ASCENT_EM = 0.8  # the font box a PDF word gets above its baseline, and below it:
+DESCENT_EM = OCR_DESCENT_EM
 BASELINE_SNAP_EM = 0.3  # words of one line whose baselines differ by less sit on one baseline
 SIZE_CLASS_RATIO = 1.12  # measured line sizes closer than 12% are one printed size
 MIN_SIZE_SHARE = 0.75  # a line's size is at least this share of the page's usual size (odd boxes in shading)

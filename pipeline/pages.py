@@ -121,11 +121,16 @@ def _is_bold(fontname: str) -> bool:
     return any(k in name for k in ("bold", "black", "heavy", "semibold", "demi"))
 
 
-def group_lines(words: list[Word], page: int, tolerance: float = 2.5) -> list[Line]:
-    """Words whose tops agree within `tolerance` points form one line, left to right."""
+def group_lines(words: list[Word], page: int, tolerance: float = 2.5, by_baseline: bool = False) -> list[Line]:
+    """Words whose tops agree within `tolerance` points form one line, left to right. Words read
+    by OCR are grouped by their baselines instead: their sizes are measured, and a word measured
+    larger than its neighbours would stand higher by its top, not by its baseline."""
+    def key(w: Word) -> float:
+        return w.bottom - OCR_DESCENT_EM * w.size if by_baseline else w.top
+
     lines: list[Line] = []
-    for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
-        if lines and abs(lines[-1].words[0].top - w.top) <= tolerance:
+    for w in sorted(words, key=lambda w: (round(key(w), 1), w.x0)):
+        if lines and abs(key(lines[-1].words[0]) - key(w)) <= tolerance:
             lines[-1].words.append(w)
         else:
             lines.append(Line([w], page))
@@ -135,6 +140,7 @@ def group_lines(words: list[Word], page: int, tolerance: float = 2.5) -> list[Li
 
 
 OCR_LINE_TOLERANCE_EM = 0.4
+OCR_DESCENT_EM = 0.2  # an OCR word's box reaches this far below its baseline (pipeline.ocr.DESCENT_EM)
 
 UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 
@@ -170,7 +176,7 @@ def _page_from_plumber(pp: pdfplumber.page.Page, number: int) -> Page:
     image_only = not words and bool(objects.images)
     # OCR places a word by its own ink: words of one printed line may stand a third of an em apart
     tolerance = OCR_LINE_TOLERANCE_EM * statistics.median(w.size for w in words) if ocr and words else 2.5
-    return Page(number, float(pp.width), float(pp.height), group_lines(words, number, tolerance),
+    return Page(number, float(pp.width), float(pp.height), group_lines(words, number, tolerance, by_baseline=ocr),
                 hrules, vrules, image_only, ocr and bool(words), ocr_error)
 
 

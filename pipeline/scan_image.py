@@ -33,6 +33,9 @@ class ScanSettings:
     """A rule is at most this thick; a thicker run is a filled area (a shaded header), not a rule."""
     rule_erase_pixels: int = 2
     """Rules are erased with this margin, so their anti-aliased edges do not read as letters."""
+    background_inches: float = 0.06
+    """The background is the page closed with a square this wide: wider than a letter's stroke,
+    so letters vanish from it, narrower than a shaded cell, so its tone stays."""
     despeckle: int = 3
     """Median filter size: removes dust a pixel or two wide, keeps 8-point letters at 300 dpi."""
 
@@ -83,11 +86,21 @@ def _rules(ink: np.ndarray, length: int, horizontal: bool) -> list[tuple[int, in
     return [tuple(int(v) for v in stats[i][:4]) for i in range(1, count)]
 
 
+def flatten_background(grey: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_SCAN) -> np.ndarray:
+    """Divide the page by its background (the page with its letters closed over): paper tone,
+    uneven light and shaded cells become white, letters stay black, so Tesseract's own
+    binarisation does not lose bold headings on a grey header row."""
+    size = max(3, int(settings.background_inches * dpi)) | 1
+    background = cv2.morphologyEx(grey, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    flat = cv2.divide(grey, background, scale=255)
+    return flat
+
+
 def clean_page(grey: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_SCAN) -> CleanPage:
     """Straighten, despeckle, find the rules (in PDF points) and erase them."""
     angle = skew_angle(grey, settings)
     straight = _rotate(grey, angle) if abs(angle) >= settings.skew_step / 2 else grey
-    straight = cv2.medianBlur(straight, settings.despeckle)
+    straight = flatten_background(cv2.medianBlur(straight, settings.despeckle), dpi, settings)
     ink = _ink(straight, settings)
     length = max(10, int(settings.min_rule_inches * dpi))
     thickness = max(2, int(settings.max_rule_thickness_inches * dpi))
