@@ -42,6 +42,7 @@ class Columns:
     text_starts: list[float | None] | None = None
     edge: float = 4.0  # settings.column_edge
     start_tolerance: float = 2.5  # settings.text_start_tolerance, wider on scanned pages
+    scanned: bool = False  # read from a scanned page: word boxes are OCR's
 
     def index(self, word: Word) -> int | None:
         x = word.x0 + 0.5
@@ -105,7 +106,7 @@ def lattice_columns(header: dict[str, Heading], page: Page, y: float, settings: 
         middle = (header[k].x0 + header[k].x1) / 2
         left_rules = [x for x in crossing if x <= min(middle, header[k].x1 - settings.rule_left_of_heading)]
         lefts.append(left_rules[-1] if left_rules else header[k].x0 - settings.header_left_pad)
-    return Columns(keys, lefts, crossing[-1], edge=settings.column_edge)
+    return Columns(keys, lefts, crossing[-1], edge=settings.column_edge, scanned=page.ocr)
 
 
 def stream_columns(header: dict[str, Heading], header_at: int, lines: list[Line], page: Page,
@@ -126,7 +127,7 @@ def stream_columns(header: dict[str, Heading], header_at: int, lines: list[Line]
         lefts.append(gutter[1] - settings.header_left_pad / 2 if gutter else header[key].x0 - settings.header_left_pad)
     if len(lefts) > 1:
         lefts[0] = min([lefts[0], *(w.x0 - settings.header_left_pad / 2 for w in words if w.x0 < lefts[1] - 1)])
-    cols = Columns(keys, lefts, page.width, edge=settings.column_edge,
+    cols = Columns(keys, lefts, page.width, edge=settings.column_edge, scanned=page.ocr,
                    start_tolerance=settings.ocr_text_start_em * size if page.ocr else settings.text_start_tolerance)
     cols.text_starts = _text_starts(cols, body, settings)
     return cols
@@ -211,6 +212,11 @@ def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:
         return True
     if line.x0 < cols.lefts[0] - settings.flow_indent:
         return True
+    inner = {cols.index(w) for w in line.words}
+    if cols.scanned and len(inner) == 1 and None not in inner and 0 not in inner:
+        # inside one column right of the first, on a scan: a cell's line whose first word OCR
+        # misplaced ("C4:" read on its own, a letter lower), not prose, which starts at the margin
+        return False
     if line.words and not _at_column_start(line.words[0], cols, settings):
         return True
     inside, across = [], []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from models import Constat, Criterion, Phase, Question, ValidationWarning
 from pipeline.blocks import Block
 from pipeline.grid_tables import LogicalTable
-from pipeline.vocabulary import announced_criteria, finding_marks, match_question, normalise_judgment
+from pipeline.vocabulary import announced_criteria, clean_judgment, finding_marks, match_question, normalise_judgment
 
 PHASE = re.compile(r"^Phase\s+(\d+)\s*[–—:-]\s*([^:]{2,60}?)\s*:\s*(.+)$", re.S)
 
@@ -119,7 +119,7 @@ def _table_records(table: LogicalTable, q: Question, out: GridRecords) -> None:
         shared_text = not crit_cell
         if crit_cell:
             text, text_owner = crit_cell, None
-        judg_cell = cells.get("judgment")
+        judg_cell = clean_judgment(cells.get("judgment"))
         if judg_cell is not None:
             judgment = judg_cell or None
         just_cell = cells.get("justification")

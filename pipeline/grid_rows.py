@@ -176,7 +176,9 @@ def cell_line_pitch(lines: list[Line], cols: Columns) -> float:
         return lines[0].size * 1.3
     # consecutive lines of one cell are the closest lines of a column; paragraph and row gaps
     # are wider, and one-line cells (judgments) add only those: the closest cluster is the pitch
-    closest = [d for d in pitches if d <= 1.15 * pitches[0]]
+    # (from the tenth percentile: on a scan, two lines a little too close must not set it)
+    low = pitches[len(pitches) // 10]
+    closest = [d for d in pitches if low <= d <= 1.15 * low]
     return closest[len(closest) // 2]
 
 
@@ -216,7 +218,8 @@ class StreamRows:
                 row_top = line.top
             for col, ws in by_col.items():
                 owner = len(rows) - 1
-                if col in last_in_col and not self._new_cell(line.top, last_in_col[col][0], row_top, row_gap):
+                if col in last_in_col and not self._new_cell(line.top, last_in_col[col][0], row_top, row_gap,
+                                                             one_paragraph=col in anchor_cols):
                     owner = last_in_col[col][1]
                 cell_words[owner].setdefault(col, []).extend((line.top, w) for w in ws)
                 last_in_col[col] = (line.top, owner)
@@ -227,18 +230,22 @@ class StreamRows:
                 row.cells[key] = cell_text(words.get(col, []), s)
         return rows
 
-    def _new_cell(self, top: float, previous_top: float, row_top: float, row_gap: float) -> bool:
+    def _new_cell(self, top: float, previous_top: float, row_top: float, row_gap: float,
+                  one_paragraph: bool = False) -> bool:
         """Does a column's line at `top` start a new cell, its previous line being at previous_top?
 
         Text that goes on within a line pitch continues its cell; text after a gap that does not
         start at the row's top is the cell's next paragraph (a paragraph gap, remembered). At the
         row's top, a gap no wider than the paragraph gaps seen is a merged cell's next paragraph
-        that happens to start there; a wider one is the row's own cell."""
+        that happens to start there; a wider one is the row's own cell. Themes and judgments are
+        one paragraph: at the row's top after a gap, theirs is always the row's own cell."""
         since = top - previous_top
         if since <= row_gap:
             return False
         if abs(top - row_top) > self.settings.row_top_tolerance:
             self.gaps.paragraph.append(since)
             return False
+        if one_paragraph:
+            return True
         widest = self.gaps.widest
         return widest is None or since > widest + self.settings.paragraph_margin

@@ -74,9 +74,11 @@ NOISE = re.compile(r"^[|_¦!.,:;'`\"~^°*•-]+$")  # what rule debris and dust 
 
 
 def _noise(text: str, confidence: float) -> bool:
-    """Debris of rules and dust: bars and underscores always; other punctuation alone, and a
-    lone lower-case letter, when Tesseract itself doubts it."""
+    """Debris of rules and dust: bars and underscores always; a short "word" Tesseract has no
+    confidence in; other punctuation alone, and a lone lower-case letter, when it doubts them."""
     if set(text) <= set("|_¦"):
+        return True
+    if confidence < 0.2 and len(text) <= 3:  # a speck read as "AE", with no confidence at all
         return True
     return confidence < 0.5 and (NOISE.match(text) is not None or (len(text) == 1 and text.islower()))
 

@@ -93,7 +93,8 @@ def question_caption() -> re.Pattern[str]:
 def question_heading() -> re.Pattern[str]:
     """A whole question heading, section number allowed: group 1 the number, group 2 the text.
     Matched on folded text; the text is then cut from the original at the same offset."""
-    return re.compile(rf"^(?:\d+(?:\.\d+)*\.?\s+)?(?:{_caption_alternatives()})\s*{_NUMBER}{_SEPARATOR}(\S.*)$",
+    # the section number may end in a comma where OCR misread its dot ("5, Question d'évaluation 4")
+    return re.compile(rf"^(?:\d+(?:[.,]\d+)*[.,]?\s+)?(?:{_caption_alternatives()})\s*{_NUMBER}{_SEPARATOR}(\S.*)$",
                       re.S)
 
 
@@ -150,6 +151,15 @@ def normalise_judgment(label: str | None) -> tuple[str | None, int | None]:
         if key == phrase or (key.startswith(phrase) and not key[len(phrase)].isalnum()):
             return name, wording().levels[name]
     return None, None
+
+
+def clean_judgment(cell: str | None) -> str | None:
+    """A judgment cell without the stray marks a scan adds around its label ("Atteint ." read from
+    a speck): the label alone when that is a known one, else the cell as it is."""
+    if not cell:
+        return cell
+    core = cell.strip(" .,;:'`|_-–")
+    return core if core != cell and is_judgment_label(core) else cell
 
 
 def is_judgment_label(text: str) -> bool:
