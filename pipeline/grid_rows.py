@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import itertools
+import statistics
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -36,8 +37,9 @@ class CellGaps:
     paragraph: list[float] = field(default_factory=list)
 
     @property
-    def widest(self) -> float | None:
-        return max(self.paragraph) if self.paragraph else None
+    def typical(self) -> float | None:
+        """The usual paragraph gap (the median: a line OCR dropped makes one gap look wide)."""
+        return statistics.median(self.paragraph) if self.paragraph else None
 
 
 class RowStrategy(Protocol):
@@ -236,7 +238,7 @@ class StreamRows:
 
         Text that goes on within a line pitch continues its cell; text after a gap that does not
         start at the row's top is the cell's next paragraph (a paragraph gap, remembered). At the
-        row's top, a gap no wider than the paragraph gaps seen is a merged cell's next paragraph
+        row's top, a gap no wider than the usual paragraph gap is a merged cell's next paragraph
         that happens to start there; a wider one is the row's own cell. Themes and judgments are
         one paragraph: at the row's top after a gap, theirs is always the row's own cell."""
         since = top - previous_top
@@ -247,5 +249,6 @@ class StreamRows:
             return False
         if one_paragraph:
             return True
-        widest = self.gaps.widest
-        return widest is None or since > widest + self.settings.paragraph_margin
+        typical = self.gaps.typical
+        margin = max(self.settings.paragraph_margin, self.settings.paragraph_margin_pitch * row_gap)
+        return typical is None or since > typical + margin

@@ -75,8 +75,10 @@ class GridSettings:
     row_top_tolerance: float = 2.5
     """Cells are top-aligned: a cell starts within this of its row's top."""
     paragraph_margin: float = 1.5
-    """A gap at a row's top is a new cell only when it exceeds the widest paragraph gap seen
+    """A gap at a row's top is a new cell only when it exceeds the usual paragraph gap seen
     inside cells by this much; otherwise a merged cell's next paragraph happens to start there."""
+    paragraph_margin_pitch: float = 0.15
+    """...or by this share of the row gap, if more: OCR places lines a point or two off."""
 
 
 DEFAULT_SETTINGS = GridSettings()

@@ -177,6 +177,13 @@ def _scan_body(page: Page, lines: list[Line], start: int, cols: Columns, consume
     return _Body(strategy.rows(body, page, cols), k, bottom is not None, page.number)
 
 
+def _debris(row: TableRow) -> bool:
+    """A "row" that is only a speck read as a character or two: no theme, criterion or judgment,
+    and fewer than three letters or digits in all."""
+    text = "".join(v for v in row.cells.values() if v)
+    return sum(c.isalnum() for c in text) < 3 and not any(row.cells.get(k) for k in ("theme", "criterion", "judgment"))
+
+
 def _empty(cell: Cell) -> bool:
     return cell is None or cell == ""
 
@@ -220,7 +227,7 @@ def _stitch(table: LogicalTable, frag: _Body, first: bool = False) -> None:
     """Append a page fragment to the logical table, repairing rows cut by the page break."""
     if frag.page not in table.pages:
         table.pages.append(frag.page)
-    rows = list(frag.rows)
+    rows = [r for r in frag.rows if not _debris(r)]
     if not first and rows and table.rows:
         head, last = rows[0], table.rows[-1]
         # the row cut by the break, repeated: same theme and judgment, and the same criterion

@@ -29,6 +29,8 @@ class ScanSettings:
     """Grey levels below this are ink (paper after scanning is about 230-250, text below 100)."""
     min_rule_inches: float = 0.3
     """A rule is at least this long: longer than any letter or word's underline of a short word."""
+    rule_gap_inches: float = 0.02
+    """Gaps this short in a rule (pixels the scanner dropped) are bridged before rules are sought."""
     max_rule_thickness_inches: float = 0.02
     """A rule is at most this thick; a thicker run is a filled area (a shaded header), not a rule."""
     rule_erase_pixels: int = 2
@@ -64,26 +66,49 @@ def _rotate(image: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
 
 def skew_angle(grey: np.ndarray, settings: ScanSettings = DEFAULT_SCAN) -> float:
     """The rotation (degrees, counter-clockwise as OpenCV counts) that makes the rows of ink
-    sharpest: the variance of the ink's row profile peaks when lines of text are level."""
+    sharpest: the row profile of the ink changes most abruptly when lines of text are level.
+    The profile is computed from the ink pixels' rotated coordinates, not from a rotated
+    picture: interpolation would blur every angle but zero, and favour it."""
     small = cv2.resize(grey, None, fx=settings.skew_scale, fy=settings.skew_scale, interpolation=cv2.INTER_AREA)
-    ink = _ink(small, settings).astype(np.float32)
-    if ink.sum() == 0:
+    ys, xs = np.nonzero(_ink(small, settings))
+    if len(ys) == 0:
         return 0.0
     best, best_score = 0.0, -1.0
     for angle in np.arange(-settings.max_skew, settings.max_skew + 1e-9, settings.skew_step):
-        profile = _rotate(ink, float(angle), fill=0).sum(axis=1)
+        a = np.deg2rad(angle)
+        rows = np.round(-np.sin(a) * xs + np.cos(a) * ys).astype(np.int64)
+        profile = np.bincount(rows - rows.min()).astype(np.float64)
         score = float(np.square(np.diff(profile)).sum())
         if score > best_score:
             best, best_score = float(angle), score
     return best
 
 
-def _rules(ink: np.ndarray, length: int, horizontal: bool) -> list[tuple[int, int, int, int]]:
-    """(x, y, w, h) of every straight run of ink at least `length` pixels long."""
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+def _rules(ink: np.ndarray, length: int, gap: int, horizontal: bool) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of every straight run of ink at least `length` pixels long. Runs are sought
+    from a third of that length, then pieces in line with gaps up to `gap` are joined: a scan
+    drops pixels from a thin rule, and bridging them on the picture would join letters too."""
+    piece = max(3, length // 3)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (piece, 1) if horizontal else (1, piece))
     mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    return [tuple(int(v) for v in stats[i][:4]) for i in range(1, count)]
+    # thickness of a piece: its area over its length (a slightly tilted thin rule has a tall box)
+    pieces = [(x, y, w, h, area / max(w, 1)) if horizontal else (y, x, h, w, area / max(h, 1))
+              for x, y, w, h, area in (tuple(int(v) for v in stats[i][:5]) for i in range(1, count))]
+    joined: list[list[float]] = []  # [start, end, centre of its last piece, thickest piece, top, bottom]
+    for start, across, size, extent, thick in sorted(pieces):  # along the rule: a tilted rule's pieces step aside
+        centre = across + extent / 2
+        for rule in joined:
+            if abs(rule[2] - centre) <= max(2, extent) and start - rule[1] <= gap:
+                rule[1], rule[2] = max(rule[1], start + size), centre
+                rule[3], rule[4], rule[5] = max(rule[3], thick), min(rule[4], across), max(rule[5], across + extent)
+                break
+        else:
+            joined.append([start, start + size, centre, thick, across, across + extent])
+    # (x, y, w, h) with h the thickest piece's: a slightly tilted rule is still a thin one
+    runs = [(int(r[0]), int((r[4] + r[5] - r[3]) / 2), int(r[1] - r[0]), max(1, round(r[3])))
+            for r in joined if r[1] - r[0] >= length]
+    return [r if horizontal else (r[1], r[0], r[3], r[2]) for r in runs]
 
 
 def flatten_background(grey: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_SCAN) -> np.ndarray:
@@ -104,8 +129,9 @@ def clean_page(grey: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_SCAN
     ink = _ink(straight, settings)
     length = max(10, int(settings.min_rule_inches * dpi))
     thickness = max(2, int(settings.max_rule_thickness_inches * dpi))
-    horizontal = [r for r in _rules(ink, length, horizontal=True) if r[3] <= thickness]
-    vertical = [r for r in _rules(ink, length, horizontal=False) if r[2] <= thickness]
+    gap = max(3, int(settings.rule_gap_inches * dpi))
+    horizontal = [r for r in _rules(ink, length, gap, horizontal=True) if r[3] <= thickness]
+    vertical = [r for r in _rules(ink, length, gap, horizontal=False) if r[2] <= thickness]
     scale = 72 / dpi
     hrules = [HRule(x * scale, (x + w) * scale, (y + h / 2) * scale) for x, y, w, h in horizontal]
     vrules = [VRule((x + w / 2) * scale, y * scale, (y + h) * scale) for x, y, w, h in vertical]
