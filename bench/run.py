@@ -1,7 +1,8 @@
 """The benchmark: `python -m bench.run` (or `bash scripts/bench.sh`) prints, for archives of 10,
 100 and 1000 generated reports, extraction and end-to-end throughput, Neo4j load rate, the cost
-of re-ingesting an unchanged archive, peak memory, and extraction accuracy; then, with
-`--tables`, camelot and tabula against our grid extraction on the same PDFs.
+of re-ingesting an unchanged archive, peak memory, and extraction accuracy; then the accuracy
+per producer, layout and scan (bench.producers); then, with `--tables`, camelot and tabula
+against our grid extraction on the same PDFs.
 
 It runs its own Neo4j (the bundled server, port 7692, data in var/neo4j-bench) so it never touches
 the main or the test database. Machines are noisy: compare ratios between sizes, not seconds.
@@ -136,6 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
     parser.add_argument("--tables", action="store_true", help="also compare with camelot and tabula")
+    parser.add_argument("--no-producers", action="store_true",
+                        help="skip the accuracy table per producer, layout and scan (bench.producers)")
     args = parser.parse_args()
     archive = OUT / "archive"
     console.print(f"generating {max(args.sizes)} reports in {archive} (kept for later runs)")
@@ -161,6 +164,13 @@ def main() -> None:
                       f"{last['extract_rss_mb'] / first['extract_rss_mb']:.2f}, end-to-end peak memory x"
                       f"{last['end_to_end_rss_mb'] / first['end_to_end_rss_mb']:.2f}")
     (OUT / "last_run.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    if not args.no_producers:
+        from bench import producers
+
+        console.print("measuring accuracy per producer, layout and scan")
+        by_producer = producers.measure()
+        console.print(producers.table(by_producer))
+        (OUT / "producers.json").write_text(json.dumps(by_producer, indent=1), encoding="utf-8")
     if args.tables:
         from bench.compare_tables import compare
 

@@ -33,7 +33,8 @@ def extract_document(path: Path) -> ExtractionResult:
     ] + [
         ValidationWarning(code="ocr_page", page=p.number,
                           message=f"{path.name}, page {p.number}: no text layer (scanned image); read by OCR "
-                                  "(Tesseract, French), check its records")
+                                  f"(Tesseract, French; mean word confidence {p.ocr_confidence or 0:.2f}), "
+                                  "check its records")
         for p in pages if p.ocr
     ]
     scan = find_grids(pages)

@@ -101,6 +101,7 @@ class Page:
     image_only: bool = False  # no text layer, and OCR could not read it
     ocr: bool = False  # no text layer: the words come from OCR
     ocr_error: str | None = None
+    ocr_confidence: float | None = None  # mean word confidence (0-1) of an OCR page
     furniture: list[Line] = field(default_factory=list)  # removed header/footer lines, kept for metadata
 
     @property
@@ -164,20 +165,21 @@ def _page_from_plumber(pp: pdfplumber.page.Page, number: int) -> Page:
               for e in objects.horizontal_edges if float(e["x1"]) - float(e["x0"]) > 3]
     vrules = [VRule(float(e["x0"]), float(e["top"]), float(e["bottom"]))
               for e in objects.vertical_edges if float(e["bottom"]) - float(e["top"]) > 3]
-    ocr, ocr_error = False, None
+    ocr, ocr_error, ocr_confidence = False, None, None
     if not words and objects.images:  # a scanned page
         from pipeline.ocr import OcrError, read_scanned_page
 
         try:
             scanned = read_scanned_page(pp)
             words, hrules, vrules, ocr = scanned.words, scanned.hrules, scanned.vrules, True
+            ocr_confidence = scanned.confidence
         except (OcrError, OSError, subprocess.SubprocessError) as exc:
             ocr_error = str(exc)
     image_only = not words and bool(objects.images)
     # OCR places a word by its own ink: words of one printed line may stand a third of an em apart
     tolerance = OCR_LINE_TOLERANCE_EM * statistics.median(w.size for w in words) if ocr and words else 2.5
     return Page(number, float(pp.width), float(pp.height), group_lines(words, number, tolerance, by_baseline=ocr),
-                hrules, vrules, image_only, ocr and bool(words), ocr_error)
+                hrules, vrules, image_only, ocr and bool(words), ocr_error, ocr_confidence)
 
 
 def read_pages(path: Path) -> list[Page]:

