@@ -92,8 +92,7 @@ def _params(result: ExtractionResult) -> dict[str, Any]:
                 for m in result.partners]
     relations = [{"source": source, "subject": r.subject, "type": r.relation, "object": r.object, "page": r.page,
                   "sentence": r.sentence} for r in result.relations]
-    warnings = [f"{w.code}" + (f" (page {w.page})" if w.page else "") + f": {w.message}"
-                for w in result.warnings]
+    warnings = [f"{w.code}: {w.message}" for w in result.warnings]  # the message names the file and page
     return {
         "documents": [{"source": source, "props": {
             "sha256": doc.sha256, "file_name": doc.file_name, "pages": doc.pages, "doc_type": doc.doc_type,

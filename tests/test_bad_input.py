@@ -124,6 +124,9 @@ def test_neo4j_stopped_mid_ingest_then_rerun_completes(ingest, driver, neo4j_set
 
     # the flow retries each load with backoff; the driver's own retry window is kept short here
     monkeypatch.setenv("EVALGRAPH_NEO4J_RETRY_SECONDS", "1")
+    # one document per batch: the server stops after the first load whatever the machine's speed
+    # (with the 2 s window, a fast machine extracts every document before the first load)
+    monkeypatch.setattr(flow, "LOAD_EVERY_SECONDS", 0)
     flow._driver.cache_clear()
     reports = {f"r{seed}.pdf": make_report(seed) for seed in (31, 32, 33, 34)}
     for name, report in reports.items():

@@ -146,7 +146,7 @@ def test_synergy_network_has_stated_and_computed_edges(graph: Driver) -> None:
 def test_documents_with_validation_warnings(graph: Driver) -> None:
     rows = run(graph, "documents_with_warnings")
     assert [(r["document"], r["warnings"]) for r in rows] == [("tweed_2024.pdf", 1)]
-    assert rows[0]["details"][0].startswith("criterion_without_judgment (page 3): Q3.C1")
+    assert rows[0]["details"][0].startswith("criterion_without_judgment: tweed_2024.pdf, page 3: Q3.C1")
 
 
 def test_organisations_to_review(graph: Driver) -> None:
