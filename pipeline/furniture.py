@@ -25,7 +25,7 @@ def _signature(line: Line) -> str:
     return re.sub(r"\d+", "#", line.text.strip().lower())
 
 
-def _in_band(line: Line, page: Page) -> str | None:
+def in_band(line: Line, page: Page) -> str | None:
     if line.bottom < page.height * BAND + 6:
         return "top"
     if line.top > page.height * (1 - BAND) - 6:
@@ -37,7 +37,7 @@ def _repeated(pages: list[Page]) -> set[tuple[str, str]]:
     """(band, signature) of the band lines that recur, alike, on at least 40% of the pages (and
     two): OCR reads the same running header a little differently on every page ("–" or "-",
     a dropped dash), so "alike" is a close spelling, not an equal one."""
-    per_page = [{(band, _signature(ln)) for ln in page.lines if (band := _in_band(ln, page))} for page in pages]
+    per_page = [{(band, _signature(ln)) for ln in page.lines if (band := in_band(ln, page))} for page in pages]
     seen = {key for keys in per_page for key in keys}
     repeated = set()
     for band, sig in seen:
@@ -55,7 +55,7 @@ def strip_furniture(pages: list[Page]) -> list[Page]:
     for page in pages:
         kept = []
         for line in page.lines:
-            band = _in_band(line, page)
+            band = in_band(line, page)
             furniture = band is not None and find_header(line, DEFAULT_SETTINGS) is None and (
                 PAGE_NUMBER.match(line.text.strip()) is not None
                 or (band, _signature(line)) in repeated

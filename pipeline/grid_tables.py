@@ -13,8 +13,9 @@ break goes on, and a merged cell cut by the break stays one cell.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from pipeline.furniture import in_band
 from pipeline.grid_columns import Columns, find_header, is_flow, lattice_columns, starts_grid, stream_columns
 from pipeline.grid_rows import (
     Cell,
@@ -101,7 +102,7 @@ def _scan(pages: list[Page], reader: _Reader) -> GridScan:
                 consumed.add(id(first))
                 i = 1
             if find_header(lines[i], settings) is not None:
-                open_cols = reader.columns(page, lines, i)
+                open_cols = _same_columns(reader.columns(page, lines, i), open_cols)
                 consumed.add(id(lines[i]))
                 frag = _scan_body(page, lines, i + 1, open_cols, consumed, reader)
             elif not is_flow(first, open_cols, settings):
@@ -112,7 +113,7 @@ def _scan(pages: list[Page], reader: _Reader) -> GridScan:
                 _stitch(open_table, frag)
                 scan.stream |= not frag.ruled
                 i = frag.end
-            if frag is None or i < len(lines):
+            if frag is None or not _page_ends(page, lines[i:]):
                 open_table, open_cols = None, None
         while i < len(lines):
             if find_header(lines[i], settings) is None:
@@ -130,8 +131,30 @@ def _scan(pages: list[Page], reader: _Reader) -> GridScan:
             _stitch(table, frag, first=True)
             scan.tables.append(table)
             i = frag.end
-            open_table, open_cols = (table, cols) if i >= len(lines) else (None, None)
+            open_table, open_cols = (table, cols) if _page_ends(page, lines[i:]) else (None, None)
     return scan
+
+
+def _page_ends(page: Page, rest: list[Line]) -> bool:
+    """Nothing but page furniture follows on the page (a page number OCR did not recognise as
+    one, a speck in the footer band): the grid may go on on the next page."""
+    return all(in_band(line, page) == "bottom" for line in rest)
+
+
+def _same_columns(repeated: Columns, before: Columns) -> Columns:
+    """The header repeated on a continuation page, read with a heading missing (OCR lost "Axe"):
+    the table still has the columns it had, at the same places."""
+    missing = [k for k in before.keys if k not in repeated.keys]
+    if not missing:
+        return repeated
+    lefts = dict(zip(repeated.keys, repeated.lefts, strict=True)) | {k: before.lefts[before.keys.index(k)]
+                                                                      for k in missing}
+    keys = [k for k in before.keys if k in lefts]
+    starts = None
+    if repeated.text_starts is not None and before.text_starts is not None:
+        known = dict(zip(repeated.keys, repeated.text_starts, strict=True))
+        starts = [known.get(k, before.text_starts[before.keys.index(k)]) for k in keys]
+    return replace(repeated, keys=keys, lefts=[lefts[k] for k in keys], text_starts=starts)
 
 
 def _title_above(lines: list[Line], header_at: int, settings: GridSettings) -> list[Line]:

@@ -78,8 +78,8 @@ def _noise(text: str, confidence: float) -> bool:
     confidence in; other punctuation alone, and a lone lower-case letter, when it doubts them."""
     if set(text) <= set("|_¦"):
         return True
-    if confidence < 0.2 and len(text) <= 3:  # a speck read as "AE", with no confidence at all
-        return True
+    if (confidence < 0.2 and len(text) <= 3) or (confidence < 0.5 and len(text) <= 2 and not text.isdigit()):
+        return True  # a speck read as "AE" or "ES", in which Tesseract has (almost) no confidence
     return confidence < 0.5 and (NOISE.match(text) is not None or (len(text) == 1 and text.islower()))
 
 
