@@ -17,8 +17,8 @@ from pathlib import Path
 
 from rich.table import Table
 
-from bench.archive import build_archive
-from corpus_tools.scan import scan_pdf
+from bench.archive import LAYOUTS, build_archive
+from corpus_tools.scan import SCAN_SAMPLE, scan_pdf
 from corpus_tools.scoring import KINDS, Totals, score
 from pipeline.config import PROJECT_ROOT
 from pipeline.extract import extract_document
@@ -26,14 +26,12 @@ from pipeline.extract import extract_document
 LIBREOFFICE = PROJECT_ROOT / "tests" / "data" / "libreoffice"
 OUT = PROJECT_ROOT / "bench" / "out" / "producers"
 SCAN_SIMILARITY = 0.9
-# scanned copies: every ruling style and both orientations
-SCANNED = ("lo_question_evaluation_ruled_portrait_101", "lo_question_evaluative_hrules_landscape_112",
-           "lo_qe_shaded_portrait_121", "lo_question_evaluation_unruled_portrait_107",
-           "lo_question_evaluative_unruled_landscape_116", "lo_qe_ruled_landscape_118")
+# scanned copies: the tests' sample, and two more landscape grids (no rules; full rules)
+SCANNED = (*SCAN_SAMPLE, "lo_question_evaluative_unruled_landscape_116", "lo_qe_ruled_landscape_118")
 
 
-def _expected(pdf: Path, truth_of: Path | None = None) -> dict:
-    return json.loads((truth_of or pdf).with_suffix(".expected.json").read_text(encoding="utf-8"))
+def _expected(pdf: Path) -> dict:
+    return json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
 
 
 def _documents(scans: int) -> list[tuple[str, str, str, Path, dict]]:
@@ -60,8 +58,6 @@ def _documents(scans: int) -> list[tuple[str, str, str, Path, dict]]:
 
 def _ruled(name: str) -> bool:
     """bench.archive's layouts alternate ruled and unruled grids by report number."""
-    from bench.archive import LAYOUTS
-
     number = int(name.removeprefix("rapport_").removesuffix(".pdf"))
     return LAYOUTS[number % len(LAYOUTS)].rules
 

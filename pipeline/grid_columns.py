@@ -217,7 +217,7 @@ def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:
         # inside one column right of the first, on a scan: a cell's line whose first word OCR
         # misplaced ("C4:" read on its own, a letter lower), not prose, which starts at the margin
         return False
-    if line.words and not _at_column_start(line.words[0], cols, settings):
+    if line.words and not _at_column_start(line.words[0], cols):
         return True
     inside, across = [], []
     for a, b in itertools.pairwise(line.words):
@@ -225,7 +225,7 @@ def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:
         ca, cb = cols.index(a), cols.index(b)
         if ca is None or cb is None:
             return True
-        if ca != cb and (gap < settings.word_space_em * a.size or not _at_column_start(b, cols, settings)):
+        if ca != cb and (gap < settings.word_space_em * a.size or not _at_column_start(b, cols)):
             return True
         (inside if ca == cb else across).append(gap)
     if inside and across and min(across) <= settings.gutter_over_word_space * statistics.median(inside):
@@ -233,7 +233,7 @@ def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:
     return all(cols.index(w) is None for w in line.words)
 
 
-def _at_column_start(word: Word, cols: Columns, settings: GridSettings) -> bool:
+def _at_column_start(word: Word, cols: Columns) -> bool:
     """Without rules, left-aligned cell text starts where its column's text starts."""
     col = cols.index(word)
     if col is None:

@@ -26,7 +26,6 @@ Cell = str | None  # None: merged with the cell above
 class TableRow:
     cells: dict[str, Cell]
     pages: list[int]
-    line_tops: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -140,7 +139,6 @@ class LatticeRows:
         # per column: the bands where a new cell starts
         starts = [{0} | {band_of(b) + 1 for b in ys if i in boundaries[b]} for i in range(ncols)]
         cell_words: dict[tuple[int, int], list[tuple[float, Word]]] = {}
-        band_tops: dict[int, list[float]] = {}
         for line in lines:
             for w in line.words:
                 col = cols.index(w)
@@ -149,20 +147,19 @@ class LatticeRows:
                 band = band_of((w.top + w.bottom) / 2)  # the middle: OCR boxes vary at the top
                 start = max(s for s in starts[col] if s <= band)
                 cell_words.setdefault((start, col), []).append((line.top, w))
-                band_tops.setdefault(start, []).append(line.top)
         rows = []
         for band in range(len(ys) + 1):
             cells: dict[str, Cell] = {
                 key: cell_text(cell_words.get((band, col), []), self.settings) if band in starts[col] else None
                 for col, key in enumerate(cols.keys)}
             if any(v for v in cells.values()):
-                rows.append(TableRow(cells, [page.number], sorted(set(band_tops.get(band, [])))))
+                rows.append(TableRow(cells, [page.number]))
         return rows
 
 
 # ---------------------------------------------------------------- stream
 
-def cell_line_pitch(lines: list[Line], cols: Columns) -> float:
+def cell_line_pitch(lines: list[Line], cols: Columns, settings: GridSettings) -> float:
     """The distance from one line of a cell to the next, measured column by column: the cells of
     a row are set independently, so the page's lines interleave (2007. | Liens commerciaux) and
     the distance between the page's consecutive lines says nothing."""
@@ -172,15 +169,15 @@ def cell_line_pitch(lines: list[Line], cols: Columns) -> float:
             col = cols.index(w)
             if col is not None and (not tops.get(col) or w.top - tops[col][-1] > 1):
                 tops.setdefault(col, []).append(w.top)
-    floor = 0.6 * min(line.size for line in lines)  # superscripts and stray marks are not lines
+    floor = settings.pitch_floor_em * min(line.size for line in lines)
     pitches = sorted(d for ts in tops.values() for a, b in itertools.pairwise(ts) if (d := b - a) >= floor)
     if not pitches:
-        return lines[0].size * 1.3
+        return lines[0].size * settings.default_pitch_em
     # consecutive lines of one cell are the closest lines of a column; paragraph and row gaps
     # are wider, and one-line cells (judgments) add only those: the closest cluster is the pitch
     # (from the tenth percentile: on a scan, two lines a little too close must not set it)
     low = pitches[len(pitches) // 10]
-    closest = [d for d in pitches if low <= d <= 1.15 * low]
+    closest = [d for d in pitches if low <= d <= settings.pitch_cluster * low]
     return closest[len(closest) // 2]
 
 
@@ -195,7 +192,7 @@ class StreamRows:
         if not lines:
             return []
         s = self.settings
-        pitch = cell_line_pitch(lines, cols)
+        pitch = cell_line_pitch(lines, cols, s)
         row_gap = s.row_gap_pitch * pitch
         judgment_col = cols.keys.index("judgment")
         anchor_cols = {cols.keys.index(k) for k in ("theme", "judgment") if k in cols.keys}
@@ -215,7 +212,7 @@ class StreamRows:
                         if c not in last_in_col or line.top - last_in_col[c][0] > row_gap
                         or (c == judgment_col and is_judgment_label(" ".join(w.text for w in by_col[c])))]
             if (anchored and (gap is None or gap > row_gap or judgment_col in anchored)) or not rows:
-                rows.append(TableRow({k: "" for k in cols.keys}, [page.number], []))
+                rows.append(TableRow({k: "" for k in cols.keys}, [page.number]))
                 cell_words.append({})
                 row_top = line.top
             for col, ws in by_col.items():
@@ -225,7 +222,6 @@ class StreamRows:
                     owner = last_in_col[col][1]
                 cell_words[owner].setdefault(col, []).extend((line.top, w) for w in ws)
                 last_in_col[col] = (line.top, owner)
-            rows[-1].line_tops.append(line.top)
             prev_top = line.top
         for row, words in zip(rows, cell_words, strict=True):
             for col, key in enumerate(cols.keys):

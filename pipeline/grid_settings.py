@@ -70,6 +70,12 @@ class GridSettings:
     """Grids ruled by horizontal rules only: the bottom rule lies within this under the last line."""
     cell_line_merge: float = 2.5
     """Words of one cell whose tops agree within this are one line."""
+    pitch_floor_em: float = 0.6
+    """Lines of a column closer than this are not two lines (a superscript, a stray mark)."""
+    pitch_cluster: float = 1.15
+    """The line pitch is the closest cluster of distances: those within this ratio of the nearest."""
+    default_pitch_em: float = 1.3
+    """The line pitch of a grid whose cells are one line each."""
     row_gap_pitch: float = 1.25
     """Stream rows: a vertical gap over this many line pitches ends a paragraph or a cell."""
     row_top_tolerance: float = 2.5

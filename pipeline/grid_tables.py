@@ -16,7 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from pipeline.furniture import in_band
-from pipeline.grid_columns import Columns, find_header, is_flow, lattice_columns, starts_grid, stream_columns
+from pipeline.grid_columns import (
+    Columns,
+    Heading,
+    find_header,
+    is_flow,
+    lattice_columns,
+    starts_grid,
+    stream_columns,
+)
 from pipeline.grid_rows import (
     Cell,
     CellGaps,
@@ -29,7 +37,7 @@ from pipeline.grid_rows import (
 )
 from pipeline.grid_settings import DEFAULT_SETTINGS, GridSettings
 from pipeline.pages import Line, Page
-from pipeline.vocabulary import caption_number, opens_with_finding
+from pipeline.vocabulary import COLUMN_KEYS, caption_number, opens_with_finding
 
 __all__ = ["Cell", "GridScan", "LogicalTable", "TableRow", "find_grids", "join_text"]
 
@@ -64,9 +72,8 @@ class _Reader:
     settings: GridSettings
     gaps: CellGaps
 
-    def columns(self, page: Page, lines: list[Line], at: int) -> Columns:
-        header = find_header(lines[at], self.settings)
-        assert header is not None
+    def columns(self, page: Page, lines: list[Line], at: int, header: dict[str, Heading]) -> Columns:
+        """The columns of the grid whose header row, already found, is lines[at]."""
         return (lattice_columns(header, page, lines[at].top, self.settings)
                 or stream_columns(header, at, lines, page, self.settings))
 
@@ -101,8 +108,8 @@ def _scan(pages: list[Page], reader: _Reader) -> GridScan:
                     and find_header(lines[1], settings) is not None:
                 consumed.add(id(first))
                 i = 1
-            if find_header(lines[i], settings) is not None:
-                open_cols = _same_columns(reader.columns(page, lines, i), open_cols)
+            if (header := find_header(lines[i], settings)) is not None:
+                open_cols = _same_columns(reader.columns(page, lines, i, header), open_cols)
                 consumed.add(id(lines[i]))
                 frag = _scan_body(page, lines, i + 1, open_cols, consumed, reader)
             elif not is_flow(first, open_cols, settings):
@@ -116,10 +123,11 @@ def _scan(pages: list[Page], reader: _Reader) -> GridScan:
             if frag is None or not _page_ends(page, lines[i:]):
                 open_table, open_cols = None, None
         while i < len(lines):
-            if find_header(lines[i], settings) is None:
+            header = find_header(lines[i], settings)
+            if header is None:
                 i += 1
                 continue
-            cols = reader.columns(page, lines, i)
+            cols = reader.columns(page, lines, i, header)
             title_lines = _title_above(lines, i, settings)
             consumed.update(id(ln) for ln in title_lines)
             consumed.add(id(lines[i]))
@@ -149,7 +157,7 @@ def _same_columns(repeated: Columns, before: Columns) -> Columns:
         return repeated
     lefts = dict(zip(repeated.keys, repeated.lefts, strict=True)) | {k: before.lefts[before.keys.index(k)]
                                                                       for k in missing}
-    keys = [k for k in before.keys if k in lefts]
+    keys = [k for k in COLUMN_KEYS if k in lefts]
     starts = None
     if repeated.text_starts is not None and before.text_starts is not None:
         known = dict(zip(repeated.keys, repeated.text_starts, strict=True))
@@ -230,6 +238,12 @@ def _goes_on(key: str, text: str, above: str) -> bool:
     return False
 
 
+def _extend_cell(row: TableRow, key: str, text: str, pages: list[int]) -> None:
+    """The rest of a cell cut by a page break, appended to the row that owns the cell."""
+    row.cells[key] = join_text([row.cells.get(key) or "", text])
+    row.pages = sorted({*row.pages, *pages})
+
+
 def _continue_merged_cells(above: list[TableRow], head: TableRow, stream: bool) -> None:
     """A cell merged over several rows and cut by the page break: the next page's first row (a
     new theme row) carries the rest of the merged cell in that column. A criterion going on in
@@ -241,8 +255,7 @@ def _continue_merged_cells(above: list[TableRow], head: TableRow, stream: bool) 
         if not text or owner is None or not owner.cells.get(key):
             continue
         if _goes_on(key, text, owner.cells[key] or ""):
-            owner.cells[key] = join_text([owner.cells[key] or "", text])
-            owner.pages = sorted({*owner.pages, *head.pages})
+            _extend_cell(owner, key, text, head.pages)
             head.cells[key] = None
 
 
@@ -270,9 +283,7 @@ def _stitch(table: LogicalTable, frag: _Body, first: bool = False) -> None:
                 owner = _owner(table.rows, key, stream=not frag.ruled)
                 if owner is None or (owner is not last and not _goes_on(key, value or "", owner.cells[key] or "")):
                     owner = last
-                owner.cells[key] = join_text([owner.cells.get(key) or "", value])
-                if frag.page not in owner.pages:
-                    owner.pages.append(frag.page)
+                _extend_cell(owner, key, value or "", [frag.page])
             last.pages.append(frag.page)
             rows = rows[1:]
         elif rows:

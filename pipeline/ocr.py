@@ -53,9 +53,15 @@ def render(page) -> np.ndarray:  # pdfplumber.page.Page -> greyscale pixels at R
     return np.asarray(page.to_image(resolution=RESOLUTION).original.convert("L"))
 
 
-def read_scanned_page(page) -> ScannedPage:  # page: pdfplumber.page.Page
-    if tesseract() is None:
+def _installed_tesseract() -> str:
+    binary = tesseract()
+    if binary is None:
         raise OcrError("Tesseract with its French model is not installed (Debian: tesseract-ocr tesseract-ocr-fra)")
+    return binary
+
+
+def read_scanned_page(page) -> ScannedPage:  # page: pdfplumber.page.Page
+    _installed_tesseract()  # before the page is rendered and cleaned for nothing
     clean = clean_page(render(page), RESOLUTION)
     words = ocr_words(clean.image, RESOLUTION)
     confidences = [w.confidence for w in words if w.confidence is not None]
@@ -139,9 +145,7 @@ def ocr_words(image: np.ndarray, dpi: int) -> list[Word]:
     where Tesseract's own "line" runs across two table rows."""
     import cv2
 
-    binary = tesseract()
-    if binary is None:
-        raise OcrError("Tesseract with its French model is not installed (Debian: tesseract-ocr tesseract-ocr-fra)")
+    binary = _installed_tesseract()
     ok, png = cv2.imencode(".png", image)
     if not ok:
         raise OcrError("the page picture could not be encoded for Tesseract")

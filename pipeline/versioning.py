@@ -8,6 +8,8 @@ re-ingest check compare: an analyst who edits either sees the affected documents
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
+from pathlib import Path
 
 from pipeline import PIPELINE_VERSION
 
@@ -17,8 +19,16 @@ def knowledge_digest() -> str:
     from pipeline.gazetteer import gazetteer_path
     from pipeline.vocabulary import wording_path
 
+    files = [(path, path.stat()) for path in (wording_path(), gazetteer_path())]
+    return _digest(tuple((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in files))
+
+
+@lru_cache(maxsize=8)
+def _digest(files: tuple[tuple[str, int, int], ...]) -> str:
+    """Read and hashed once per version of the files (path, mtime, size), not once per document."""
     digest = hashlib.sha256()
-    for path in (wording_path(), gazetteer_path()):
+    for name, _, _ in files:
+        path = Path(name)
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -45,13 +45,22 @@ class Wording(BaseModel):
     title_page: TitlePage
 
 
+_COMPILED: list = []  # every function below whose result is compiled from the wording file
+
+
+def _compiled(function):  # a functools.cache that clear_caches() knows about
+    cached = cache(function)
+    _COMPILED.append(cached)
+    return cached
+
+
 def wording_path() -> Path:
     """The bundled wording, or a user's own file named by EVALGRAPH_REPORT_WORDING (a copy of the
     bundled one with a new evaluator's captions, headings or scale added)."""
     return Path(os.environ.get("EVALGRAPH_REPORT_WORDING") or DATA)
 
 
-@cache
+@_compiled
 def wording() -> Wording:
     path = wording_path()
     data = Wording.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
@@ -66,9 +75,7 @@ def wording() -> Wording:
 
 def clear_caches() -> None:
     """Forget the compiled wording (after EVALGRAPH_REPORT_WORDING or the file changed)."""
-    for compiled in (wording, _caption_alternatives, question_caption, question_heading, announced_criteria,
-                     column_phrases, _judgment_phrases, finding_label, finding_paragraph, cluster_phrases,
-                     evaluator_phrases):
+    for compiled in _COMPILED:
         compiled.cache_clear()
 
 
@@ -78,18 +85,18 @@ _NUMBER = r"(?:n\s*[°ºo]\.?\s*)?(\d{1,2})"
 _SEPARATOR = r"(?:\s*[:.–—-]\s*|\s+)"
 
 
-@cache
+@_compiled
 def _caption_alternatives() -> str:
     return "|".join(f"(?:{c})" for c in wording().question_captions)
 
 
-@cache
+@_compiled
 def question_caption() -> re.Pattern[str]:
     """A caption at the start of a (folded) line: its number is group 1. For a table's title row."""
     return re.compile(rf"^(?:{_caption_alternatives()})\s*{_NUMBER}\b")
 
 
-@cache
+@_compiled
 def question_heading() -> re.Pattern[str]:
     """A whole question heading, section number allowed: group 1 the number, group 2 the text.
     Matched on folded text; the text is then cut from the original at the same offset."""
@@ -111,14 +118,14 @@ def caption_number(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-@cache
+@_compiled
 def announced_criteria() -> re.Pattern[str]:
     return re.compile(wording().announced_criteria, re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- grid headers
 
-@cache
+@_compiled
 def column_phrases() -> list[tuple[tuple[str, ...], str]]:
     """(folded words of a heading, column key), longest first so 'critère d'évaluation' is one
     heading and not 'critère' followed by a stray word."""
@@ -133,11 +140,21 @@ def header_token(text: str) -> str:
 
 # ---------------------------------------------------------------- judgments
 
-@cache
+@_compiled
 def _judgment_phrases() -> list[tuple[str, str]]:
     pairs = {fold(p): name for scale in wording().scales.values() for name, ps in (scale or {}).items()
              for p in ps}
     return sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+
+
+@_compiled
+def _judgment_set() -> frozenset[str]:
+    return frozenset(phrase for phrase, _ in _judgment_phrases())
+
+
+def _label_key(label: str) -> str:
+    """A judgment label as its phrasings are written in the file: folded, spaces single."""
+    return " ".join(fold(label).split()).strip(" .:;")
 
 
 def normalise_judgment(label: str | None) -> tuple[str | None, int | None]:
@@ -146,7 +163,7 @@ def normalise_judgment(label: str | None) -> tuple[str | None, int | None]:
     The label as printed is kept by the caller; an unknown label is reported, never guessed."""
     if not label:
         return None, None
-    key = " ".join(fold(label).split()).strip(" .:;")
+    key = _label_key(label)
     for phrase, name in _judgment_phrases():
         if key == phrase or (key.startswith(phrase) and not key[len(phrase)].isalnum()):
             return name, wording().levels[name]
@@ -164,20 +181,19 @@ def clean_judgment(cell: str | None) -> str | None:
 
 def is_judgment_label(text: str) -> bool:
     """A cell that is only a judgment label of a known scale (used to anchor rows of unruled grids)."""
-    key = " ".join(fold(text).split()).strip(" .:;")
-    return any(key == phrase for phrase, _ in _judgment_phrases())
+    return _label_key(text) in _judgment_set()
 
 
 # ---------------------------------------------------------------- findings
 
-@cache
+@_compiled
 def finding_label() -> re.Pattern[str]:
     alternatives = "|".join(f"(?:{p})" for p in wording().finding_labels)
     # each alternative has one group; the number is whichever matched
     return re.compile(rf"(?:^|(?<=\s))(?:{alternatives})\s*", re.IGNORECASE)
 
 
-@cache
+@_compiled
 def finding_paragraph() -> re.Pattern[str]:
     return re.compile(rf"(?:^|(?<=\s)){wording().finding_paragraph}")
 
@@ -211,12 +227,12 @@ def opens_with_finding(text: str) -> bool:
 
 # ---------------------------------------------------------------- title page
 
-@cache
+@_compiled
 def cluster_phrases() -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in wording().title_page.cluster]
 
 
-@cache
+@_compiled
 def evaluator_phrases() -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in wording().title_page.evaluator]
 
