@@ -7,6 +7,8 @@ group, so a regression on one family, one ruling or one orientation shows."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections import defaultdict
 from functools import cache
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 
 from corpus_tools.scoring import Score, Totals, score
 from models import ExtractionResult
+from pipeline.config import PROJECT_ROOT
 from pipeline.extract import extract_document
 
 DATA = Path(__file__).parent / "data" / "libreoffice"
@@ -64,14 +67,32 @@ def test_each_report_is_an_evaluation_of_its_cluster(path):
     assert s.mismatches == [], s.mismatches[:5]
 
 
-def test_the_generator_makes_the_committed_reports(tmp_path):
-    """corpus_tools.make_lo_corpus really produces these reports: one rebuilt here with python-docx
-    and LibreOffice reads exactly as its truth says (LibreOffice's bytes may differ between its
-    versions; the records may not)."""
-    from corpus_tools.make_lo_corpus import lo_matrix, write_lo_reports
+def test_the_generator_command_makes_the_committed_reports(tmp_path):
+    """`python -m corpus_tools.make_lo_corpus DIR`, as the README gives it, writes the committed
+    set: the same 24 reports with the same truth, and a rebuilt PDF reads exactly as its truth
+    says (LibreOffice's bytes may differ between its versions; the records may not)."""
+    done = subprocess.run([sys.executable, "-m", "corpus_tools.make_lo_corpus", str(tmp_path)],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600)
+    assert done.returncode == 0, done.stderr
+    made = sorted(p.name for p in tmp_path.glob("*.expected.json"))
+    assert made == sorted(p.name for p in DATA.glob("*.expected.json")) and len(made) == 24
+    for name in made:
+        assert (tmp_path / name).read_text(encoding="utf-8") == (DATA / name).read_text(encoding="utf-8")
+    pdf = tmp_path / "lo_qe_unruled_landscape_124.pdf"
+    assert score(extract_document(pdf), json.loads(pdf.with_suffix(".expected.json").read_text())).mismatches == []
 
-    report = next(r for r in lo_matrix() if r.stem == "lo_qe_unruled_landscape_124")
-    (pdf,) = write_lo_reports([report], tmp_path)
-    committed = json.loads((DATA / f"{report.stem}.expected.json").read_text(encoding="utf-8"))
-    assert json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8")) == committed
-    assert score(extract_document(pdf), committed).mismatches == []
+
+@pytest.mark.slow
+def test_the_producers_benchmark_prints_a_row_per_producer_and_layout():
+    """`python -m bench.producers` (README, Benchmarks): one row per producer x layout x kind of
+    document, with the F1 of each record kind; born-digital rows read exactly."""
+    done = subprocess.run([sys.executable, "-m", "bench.producers", "--scans", "0"],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads((PROJECT_ROOT / "bench" / "out" / "producers.json").read_text(encoding="utf-8"))
+    layouts = {(r["producer"], r["layout"]) for r in rows}
+    assert {(p, f"{ruling} {o}") for p in ["libreoffice"] for ruling in ("ruled", "hrules", "shaded", "unruled")
+            for o in ("portrait", "landscape")} <= layouts
+    assert {("reportlab", "ruled"), ("reportlab", "unruled")} <= layouts
+    assert all(f1 == 1.0 for r in rows for kind, f1 in r["f1"].items() if kind != "relations"), rows
+    assert "producer" in done.stdout and "born-digital" in done.stdout
