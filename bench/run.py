@@ -28,9 +28,11 @@ from bench.archive import build_archive, report_name
 from flows.ingest import LOAD_BATCH
 from graph_schema import apply_migrations
 from pipeline import neo4j_server
+from pipeline.archive import discover, workspace
 from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
 from pipeline.graph_load import known_documents, load_documents
-from pipeline.ingest import discover, split_unchanged
+from pipeline.identity import plan
+from pipeline.versioning import extraction_version
 
 OUT = PROJECT_ROOT / "bench" / "out"
 SETTINGS = Neo4jSettings("bolt://127.0.0.1:7692", "neo4j", "evalgraph-bench", None)
@@ -83,7 +85,7 @@ def measure(n: int, archive: Path, driver) -> dict:
     apply_migrations(driver)
     records, start = 0, time.perf_counter()
     for i in range(0, len(results), LOAD_BATCH):  # the batches the flow writes
-        records += load_documents(driver, results[i:i + LOAD_BATCH], known={}).records_written
+        records += load_documents(driver, results[i:i + LOAD_BATCH]).records_written
     load_seconds = time.perf_counter() - start
 
     _empty(driver)
@@ -91,9 +93,10 @@ def measure(n: int, archive: Path, driver) -> dict:
         e2e_wall, e2e_rss = _cli_ingest(folder, storage)
         again_wall, _ = _cli_ingest(folder, storage)
     start = time.perf_counter()
-    unchanged, todo = split_unchanged(discover([folder]), known_documents(driver))
+    with workspace() as work:
+        decided = plan(discover([str(folder)], work).files, known_documents(driver), extraction_version())
     unchanged_path = time.perf_counter() - start
-    assert len(unchanged) == n and not todo
+    assert len(decided.unchanged) == n and not decided.todo
     pages = extraction["pages"]
     return {
         "documents": n, "pages": pages,

@@ -1,50 +1,98 @@
-"""Worker processes for the CPU-bound part of a document: its extraction.
+"""Worker processes for the CPU-bound part of a document: its extraction, bounded.
 
 Why not Prefect's ProcessPoolTaskRunner: it runs every task, with its Prefect engine, in a worker
 process, and that costs 130 to 190 ms of orchestration per task on these machines (measured with
 a task that does nothing), as much as a third of a document's extraction. Here the tasks stay in
 the flow's threads (about 10 ms each: API calls, caching, retries) and only `extract_one` crosses
 to a pool of processes, each of which loads spaCy once when it starts.
+
+Why pebble's pool and not the standard library's: a document must not cost more than its
+bounds (pipeline.limits), and one that does must fail alone. pebble stops a task that passes its
+time limit by ending its worker, and when a worker dies (killed, out of memory in native code) only
+the task it ran fails; the standard pool breaks for every pending document (BrokenProcessPool).
+Each worker's address space is capped (RLIMIT_AS), it ignores the terminal's Ctrl-C (the flow's
+process decides what an interrupt stops), and it exits when the process that started it is gone.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import resource
+import signal
+import threading
+import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from pathlib import Path
 
+from pebble import ProcessExpired, ProcessPool
+
+from pipeline.archive import FoundFile
 from pipeline.ingest import IngestRow, extract_one
+from pipeline.limits import MB, Limits, limits
+from pipeline.pages import describe
 
-_pool: ProcessPoolExecutor | None = None
+PARENT_CHECK_SECONDS = 1.0
+_pool: ProcessPool | None = None
 
 
-def _warm() -> None:
+def _orphan_watch(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:  # the flow's process is gone (kill -9): nothing will read our results
+            os._exit(1)
+
+
+def _start_worker(parent: int, memory_mb: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_orphan_watch, args=(parent,), daemon=True, name="orphan-watch").start()
+    if memory_mb > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MB, memory_mb * MB))
     from pipeline.partners import nlp
 
     nlp()
 
 
 @contextmanager
-def extraction_processes(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+def extraction_processes(workers: int) -> Iterator[ProcessPool | None]:
     """While inside, `extract` hands documents to `workers` processes; with 0, nothing changes
-    and each document is extracted where its task runs."""
+    and each document is extracted where its task runs (no time or memory bound then)."""
     global _pool
     if workers < 1:
         yield None
         return
     # spawn, not fork: the flow's process has threads and open connections a fork would copy
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm) as pool:
-        _pool = pool
-        try:
-            yield pool
-        finally:
-            _pool = None
+    pool = ProcessPool(workers, initializer=_start_worker, initargs=(os.getpid(), limits().worker_memory_mb),
+                       context=multiprocessing.get_context("spawn"))
+    _pool = pool
+    try:
+        yield pool
+    finally:
+        _pool = None
+        pool.stop()  # workers still busy (an interrupt) are ended, not waited for
+        pool.join(timeout=10)
 
 
-def extract(path: Path) -> IngestRow:
+def _failed(found: FoundFile, reason: str) -> IngestRow:
+    return IngestRow(found.source, "failed", reason=f"{found.source}: {reason}", path=found.path)
+
+
+def extract(found: FoundFile) -> IngestRow:
     pool = _pool
     if pool is None:
-        return extract_one(path)
-    return pool.submit(extract_one, path).result()
+        return extract_one(found)
+    bounds = limits()
+    future = pool.schedule(extract_one, args=(found,), timeout=bounds.document_seconds)
+    try:
+        return future.result()
+    except FutureTimeout:
+        return _failed(found, f"extraction took longer than {bounds.document_seconds:g} s and was stopped "
+                              f"({Limits.variable('document_seconds')})")
+    except ProcessExpired as exc:
+        how = f"signal {-exc.exitcode}" if exc.exitcode and exc.exitcode < 0 else f"exit code {exc.exitcode}"
+        return _failed(found, f"the extraction worker died ({how}), most likely out of memory (limit "
+                              f"{bounds.worker_memory_mb} MB per worker, {Limits.variable('worker_memory_mb')}); "
+                              "the other documents are not affected")
+    except Exception as exc:
+        return _failed(found, f"extraction crashed ({describe(exc)})")

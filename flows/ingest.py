@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from neo4j import Driver
+from neo4j.exceptions import Neo4jError
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
@@ -39,21 +40,14 @@ from prefect.utilities.annotations import quote
 from flows.extraction_pool import extract, extraction_processes
 from graph_schema import apply_migrations
 from pipeline import PIPELINE_VERSION
+from pipeline.archive import FoundFile, discover, workspace
 from pipeline.config import Neo4jSettings, make_driver
-from pipeline.graph_load import known_documents
-from pipeline.ingest import (
-    TRANSIENT_ERRORS,
-    IngestRow,
-    Loaded,
-    discover,
-    finish,
-    load_many,
-    split_unchanged,
-    unavailable,
-)
+from pipeline.graph_load import known_documents, move_documents, record_origins
+from pipeline.identity import plan
+from pipeline.ingest import TRANSIENT_ERRORS, IngestRow, Loaded, finish, load_many, planned_rows, unavailable
 from pipeline.network import NetworkResult
 from pipeline.network_store import network_summary
-from pipeline.pages import sha256_of
+from pipeline.pages import describe, sha256_of
 from pipeline.versioning import extraction_version
 
 ARTIFACT_KEY = "evalgraph-ingest-summary"
@@ -109,15 +103,24 @@ def _driver(settings: Neo4jSettings) -> Driver:
 
 
 def _extraction_key(_context: Any, parameters: dict[str, Any]) -> str | None:
-    """Content, extraction version (code, report wording, gazetteer) and file name: the name is the
-    document's identity in the graph, so the same bytes under another name are another document
-    (and another cached result)."""
-    path = Path(parameters["path"])
-    name = hashlib.sha256(path.name.encode()).hexdigest()[:16]
+    """Content, extraction version (code, report wording, gazetteer) and identity: the same bytes
+    at another path are another document (and another cached result)."""
+    found: FoundFile = parameters["found"]
+    name = hashlib.sha256(found.source.encode()).hexdigest()[:16]
     try:
-        return f"evalgraph-extract-{sha256_of(path)}-{name}-{extraction_version()}"
+        return f"evalgraph-extract-{sha256_of(Path(found.path))}-{name}-{extraction_version()}"
     except OSError:
         return None  # unreadable file: no caching, the task reports why
+
+
+class ExtractionFailed(Exception):
+    """Raised by the extraction task for a document that could not be extracted, so that Prefect
+    marks the run failed and never caches it: the next run tries again (a memory error, a time
+    limit, a file being written, are not the document's last word)."""
+
+    def __init__(self, source: str, reason: str, path: str = "") -> None:
+        super().__init__(source, reason, path)  # args as given: pickles and unpickles as it is
+        self.row = IngestRow(source, "failed", reason=reason, path=path)
 
 
 def _retry_if_transient(_task: Any, _task_run: Any, state: Any) -> bool:
@@ -130,32 +133,38 @@ def _retry_if_transient(_task: Any, _task_run: Any, state: Any) -> bool:
     return False
 
 
-@task(name="extract-document", task_run_name="extract {path}", cache_key_fn=_extraction_key,
+@task(name="extract-document", task_run_name="extract {found.source}", cache_key_fn=_extraction_key,
       persist_result=True, cache_result_in_memory=False)
-def extract_document_task(path: str) -> IngestRow:
-    return extract(Path(path))
+def extract_document_task(found: FoundFile) -> IngestRow:
+    row = extract(found)
+    if row.status == "failed":
+        raise ExtractionFailed(row.source, row.reason, row.path)
+    return row
 
 
 @task(name="load-documents", task_run_name="load {label}", retries=3,
       retry_delay_seconds=exponential_backoff(backoff_factor=1), retry_jitter_factor=0.5,
       retry_condition_fn=_retry_if_transient, cache_result_in_memory=False)
-def load_documents_task(rows: list[IngestRow], known: dict[str, tuple[str, str]], label: str) -> Loaded:
+def load_documents_task(rows: list[IngestRow], label: str) -> Loaded:
     settings = Neo4jSettings.from_env()
-    return load_many(_driver(settings), rows, known, settings.database)
+    return load_many(_driver(settings), rows, settings.database)
 
 
-def _extracted(future: PrefectFuture, path: Path) -> IngestRow:
+def _extracted(future: PrefectFuture, found: FoundFile) -> IngestRow:
     """A finished extraction future as a row, whatever happened to it (a task's state may not be
     synced yet when its future completes, so the value itself is what is looked at)."""
     value = future.result(raise_on_failure=False)
     if isinstance(value, IngestRow):
         return value
-    return IngestRow(path.name, "failed", reason=f"{path.name}: extraction crashed ({value!r})", path=str(path))
+    if isinstance(value, ExtractionFailed):
+        return value.row
+    reason = describe(value) if isinstance(value, BaseException) else repr(value)
+    return IngestRow(found.source, "failed", reason=f"{found.source}: extraction crashed ({reason})", path=found.path)
 
 
-def _load(batch: list[IngestRow], known: dict[str, tuple[str, str]]) -> Loaded:
+def _load(batch: list[IngestRow]) -> Loaded:
     label = batch[0].source + (f" and {len(batch) - 1} more" if len(batch) > 1 else "")
-    state = load_documents_task(quote(batch), known, label, return_state=True)
+    state = load_documents_task(quote(batch), label, return_state=True)
     value = state.result(raise_on_failure=False)
     if isinstance(value, Loaded):
         return value
@@ -165,12 +174,12 @@ def _load(batch: list[IngestRow], known: dict[str, tuple[str, str]]) -> Loaded:
                    for r in batch])
 
 
-def _extract_and_load(todo: list[Path], known: dict[str, tuple[str, str]]) -> Loaded:
+def _extract_and_load(todo: list[FoundFile]) -> Loaded:
     """Extraction tasks run in the task runner; as they finish, their documents are loaded here,
     in the flow's thread, a batch per transaction: up to LOAD_BATCH documents, or whatever
     finished in the last LOAD_EVERY_SECONDS. One writer at a time, so loads never deadlock one
     another, and a statement carries many documents' rows (Neo4j's cost is per statement)."""
-    extracts = extract_document_task.map([str(p) for p in todo])
+    extracts = extract_document_task.map(todo)
     index = {id(f): i for i, f in enumerate(extracts)}
     rows: dict[int, IngestRow] = {}
     pending: list[int] = []
@@ -179,7 +188,7 @@ def _extract_and_load(todo: list[Path], known: dict[str, tuple[str, str]]) -> Lo
 
     def flush() -> None:
         nonlocal written, last
-        loaded = _load([rows[i] for i in pending], known)
+        loaded = _load([rows[i] for i in pending])
         for i, row in zip(pending, loaded.rows, strict=True):
             rows[i] = row
             _notify("done", row)
@@ -226,18 +235,30 @@ def summary_markdown(report: IngestReport) -> str:
 def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
                    extract_workers: int = 0) -> IngestReport:
     """extract_workers > 0: the extraction tasks hand their documents to that many worker
-    processes (CPU-bound work in parallel, while the tasks themselves stay light threads)."""
+    processes (CPU-bound work in parallel, bounded in time and memory, while the tasks themselves
+    stay light threads). Zips are unpacked into a private workspace, removed at the end."""
     settings = Neo4jSettings.from_env()
     driver = _driver(settings)
     apply_migrations(driver, settings.database)
-    files = discover(paths)
-    known = known_documents(driver, settings.database)
-    unchanged, todo = split_unchanged(files, known)
-    for row in unchanged:
-        _notify("done", row)
-    with extraction_processes(extract_workers if todo else 0):
-        done = _extract_and_load(todo, known)
-    rows, network = finish(driver, unchanged + done.rows, files, prune, analyse, settings.database)
+    with workspace() as work:
+        found = discover(paths, work)
+        for f in found.files:
+            _notify("queued", IngestRow(f.source, "queued", path=f.path))
+        decided = plan(found.files, known_documents(driver, settings.database), extraction_version())
+        before = planned_rows(found, decided)
+        try:
+            move_documents(driver, decided.moves, settings.database)
+            record_origins(driver, decided.origins, settings.database)
+        except Neo4jError as exc:  # a move refused (its new path taken meanwhile): load those as new
+            before = [IngestRow(m.new, "failed", reason=f"{m.new}: could not be renamed from {m.old} "
+                                                        f"({getattr(exc, 'message', exc)})")
+                      for m in decided.moves] + [r for r in before if r.status != "moved"]
+        for row in before:
+            _notify("done", row)
+        with extraction_processes(min(extract_workers, len(decided.todo))):
+            done = _extract_and_load(decided.todo)
+    rows, network = finish(driver, before + done.rows, {f.source for f in found.files}, prune, analyse,
+                           settings.database)
     report = IngestReport(rows, network, done.records_written)
     create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary_markdown(report),
                              description=f"{len(rows)} documents: {report.headline}")
@@ -250,12 +271,12 @@ class RunnerChoice:
     extract_workers: int = 0  # worker processes for extraction, in the flow's process
 
 
-def task_runner(kind: str = "auto", workers: int | None = None, dask_address: str | None = None,
-                documents: int = 0) -> RunnerChoice:
-    """threads: one process, overlaps I/O. processes: tasks in threads, extraction (CPU-bound)
-    in `workers` processes, each loading spaCy once (flows/extraction_pool.py says why not
-    Prefect's process pool). dask: a LocalCluster, or the scheduler at `dask_address` (workers on
-    other machines). auto: processes when there is enough work to pay their start-up."""
+def task_runner(kind: str = "auto", workers: int | None = None, dask_address: str | None = None) -> RunnerChoice:
+    """processes (and auto): tasks in threads, extraction (CPU-bound) in up to `workers`
+    processes, each loading spaCy once and bounded in time and memory (flows/extraction_pool.py
+    says why not Prefect's process pool). threads: one process, no time or memory bound on a
+    document (for debugging). dask: a LocalCluster, or the scheduler at `dask_address` (workers
+    on other machines)."""
     workers = workers or max(1, os.cpu_count() or 1)
     if kind == "dask" or dask_address:
         from prefect_dask import DaskTaskRunner
@@ -265,7 +286,7 @@ def task_runner(kind: str = "auto", workers: int | None = None, dask_address: st
         return RunnerChoice(DaskTaskRunner(cluster_class="distributed.LocalCluster",
                                            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
                                                            "processes": True}))
-    if kind == "processes" or (kind == "auto" and workers > 1 and documents >= 4 * workers):
+    if kind in ("processes", "auto"):
         # a thread waits on each process; two more keep the pool fed while tasks record their results
         return RunnerChoice(ThreadPoolTaskRunner(max_workers=workers + 2), extract_workers=workers)
     return RunnerChoice(ThreadPoolTaskRunner(max_workers=workers))
@@ -301,13 +322,13 @@ def one_prefect_api() -> Iterator[str]:
 def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runner: str | None = None,
                workers: int | None = None, dask_address: str | None = None) -> IngestReport:
     """The flow with a task runner chosen from the arguments, else EVALGRAPH_TASK_RUNNER,
-    EVALGRAPH_WORKERS and EVALGRAPH_DASK_ADDRESS. The PDFs are found once, here (a zip archive is
-    unpacked once), and the flow is given the files themselves."""
+    EVALGRAPH_WORKERS and EVALGRAPH_DASK_ADDRESS. The flow finds the PDFs itself (its parameters
+    are the paths as given, which Prefect stores as JSON); they are counted here only to choose
+    the runner."""
     runner = runner or os.environ.get("EVALGRAPH_TASK_RUNNER", "auto")
     workers = workers or int(os.environ.get("EVALGRAPH_WORKERS", "0") or 0) or None
     dask_address = dask_address or os.environ.get("EVALGRAPH_DASK_ADDRESS") or None
-    files = [str(p) for p in discover(paths)]
     with one_prefect_api():
-        chosen = task_runner(runner, workers, dask_address, documents=len(files))
+        chosen = task_runner(runner, workers, dask_address)
         return ingest_archive.with_options(task_runner=chosen.task_runner)(
-            paths=files, prune=prune, analyse=analyse, extract_workers=chosen.extract_workers)
+            paths=[str(p) for p in paths], prune=prune, analyse=analyse, extract_workers=chosen.extract_workers)

@@ -15,7 +15,7 @@ WarningCode = Literal[
     "question_without_table", "table_outside_question", "criteria_count_mismatch",
     "criterion_without_judgment", "criterion_without_text", "unknown_judgment", "constat_duplicate",
     "constat_gap", "constat_order", "justification_without_constat", "image_only_page", "ocr_page", "unknown_layout",
-    "grid_not_read",
+    "grid_not_read", "page_not_read",
 ]
 
 
@@ -24,6 +24,11 @@ class Record(BaseModel):
 
 
 class DocumentInfo(Record):
+    source: str = Field(description="the document's identity: its path relative to the ingested root "
+                                    "('2019/rapport.pdf'), or its member path in a zip; the file name "
+                                    "when extracted alone")
+    origin: str | None = Field(default=None, description="where the file was read from: an absolute path, or "
+                                                         "'archive.zip!member'")
     file_name: str
     sha256: str
     pages: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
@@ -13,7 +14,8 @@ import typer
 from neo4j import Driver
 from neo4j.exceptions import AuthError, ServiceUnavailable
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipeline import PIPELINE_VERSION, neo4j_server
@@ -122,25 +124,32 @@ def ingest(
                                                    "(EVALGRAPH_DASK_ADDRESS).")] = "",
     analyse: Annotated[bool, typer.Option(help="Recompute the network analytics when the graph changed.")] = True,
 ) -> None:
-    """Extract every PDF and load it into Neo4j through the Prefect flow; unchanged files are skipped."""
-    from pipeline.ingest import discover
-
+    """Extract every PDF and load it into Neo4j through the Prefect flow; unchanged files are skipped.
+    A document is identified by its path below the folder given (or its path in a zip): see the
+    README's "Document identity"."""
     settings = Neo4jSettings.from_env()
-    files = discover(paths)
-    if not files:
-        err.print(f"[red]no PDF found in {' '.join(paths)}[/red]")
+    missing = [p for p in paths if not Path(p).exists() and not glob.has_magic(p)]
+    if missing:
+        err.print(f"error: no such file or folder: {', '.join(missing)}")
         raise typer.Exit(1)
     _driver(settings).close()  # fail fast, with advice, if Neo4j does not answer
     _quiet_prefect()
     from flows.ingest import listening, run_ingest
 
-    per_document = len(files) <= MAX_DOCUMENT_BARS
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
-        overall = progress.add_task(f"{len(files)} documents (starting Prefect)", total=len(files))
-        bars = {p.name: progress.add_task(f"  {p.name}", total=2) for p in files} if per_document else {}
+        overall = progress.add_task("finding the documents (starting Prefect)", total=None)
+        bars: dict[str, TaskID] = {}
+        queued = 0
 
         def on_event(event: str, row) -> None:
+            nonlocal queued
+            if event == "queued":
+                queued += 1
+                progress.update(overall, total=queued, description=f"{queued} documents")
+                if queued <= MAX_DOCUMENT_BARS:
+                    bars[row.source] = progress.add_task(f"  {row.source}", total=2)
+                return
             bar = bars.get(row.source)
             if event == "extracted":
                 if bar is not None:
@@ -148,20 +157,28 @@ def ingest(
                 return
             if bar is not None:
                 progress.update(bar, completed=2, description=f"  {row.source}: {row.status}")
-            progress.update(overall, advance=1, description=f"{len(files)} documents")
+            if row.status != "skipped":
+                progress.update(overall, advance=1)
 
         with listening(on_event):
-            report = run_ingest([str(p) for p in files], prune=prune, analyse=analyse, runner=runner or None,
+            report = run_ingest(paths, prune=prune, analyse=analyse, runner=runner or None,
                                 workers=workers or None, dask_address=dask_address or None)
     rows = report.rows
+    if not any(r.status not in ("skipped",) for r in rows):
+        for r in rows:
+            err.print(f"skipped {r.reason}")
+        err.print(f"error: no PDF found in {' '.join(paths)}")
+        raise typer.Exit(1)
     console.print(_summary_table(rows))
     console.print(report.headline)
     for r in rows:
         if r.status == "failed":
-            err.print(f"[red]failed[/red] {r.reason}")
+            err.print(f"[red]failed[/red] {escape(r.reason)}")
+        elif r.status in ("skipped", "duplicate", "moved", "missing"):
+            console.print(f"[yellow]{r.status}[/yellow] {escape(r.reason)}")
         elif r.result and r.result.warnings and r.status != "unchanged":
             for w in r.result.warnings:
-                console.print(f"[yellow]warning[/yellow] {r.source} {w.code} (page {w.page}): {w.message}")
+                console.print(f"[yellow]warning[/yellow] {w.code} {escape(w.message)}")
     if report.network is not None:
         _print_network(report.network)
     _print_graph_counts(settings)

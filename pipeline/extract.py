@@ -20,32 +20,38 @@ from pipeline.strategic_axes import read_strategic_axes
 from pipeline.versioning import extraction_version
 
 
-def extract_document(path: Path) -> ExtractionResult:
-    """Raises pipeline.pages.DocumentReadError (naming file and page) for unreadable input."""
+def extract_document(path: Path, source: str | None = None, origin: str | None = None) -> ExtractionResult:
+    """Raises pipeline.pages.DocumentReadError (naming file and page) for unreadable input.
+    `source` is the document's identity in an archive (pipeline.archive), by default its file
+    name; messages name the document by it, so a folder's `2019/rapport.pdf` is told apart."""
     path = Path(path)
+    name = source or path.name
     sha = sha256_of(path)
-    pages = strip_furniture(read_pages(path))
+    pages = strip_furniture(read_pages(path, name))
     warnings: list[ValidationWarning] = [
         ValidationWarning(code="image_only_page", page=p.number,
-                          message=f"{path.name}, page {p.number}: no text layer (scanned image) and no OCR "
+                          message=f"{name}, page {p.number}: no text layer (scanned image) and no OCR "
                                   f"({p.ocr_error or 'nothing legible'}); its content was not extracted")
         for p in pages if p.image_only
     ] + [
         ValidationWarning(code="ocr_page", page=p.number,
-                          message=f"{path.name}, page {p.number}: no text layer (scanned image); read by OCR "
+                          message=f"{name}, page {p.number}: no text layer (scanned image); read by OCR "
                                   f"(Tesseract, French; mean word confidence {p.ocr_confidence or 0:.2f}), "
                                   "check its records")
         for p in pages if p.ocr
+    ] + [
+        ValidationWarning(code="page_not_read", page=p.number, message=f"{name}, page {p.number}: {p.unread}")
+        for p in pages if p.unread
     ]
     scan = find_grids(pages)
     blocks = document_blocks(pages, scan.tables, scan.consumed)
     kind, cluster = classify(pages, blocks, bool(scan.tables))
     grid = parse_grid_document(blocks)
-    warnings += grid.warnings + unread_grid_warnings(path.name, pages, scan.consumed)
+    warnings += grid.warnings + unread_grid_warnings(name, pages, scan.consumed)
     if kind.doc_type == "unknown":
         warnings.append(ValidationWarning(
             code="unknown_layout", page=1,
-            message=f"{path.name}: not recognised as a cluster evaluation, policy evaluation or presentation"))
+            message=f"{name}: not recognised as a cluster evaluation, policy evaluation or presentation"))
     evaluation = evaluation_info(kind, cluster, pages, blocks)
     subject = evaluation.cluster if evaluation is not None and evaluation.evaluation_type == "cluster" else None
     units = text_units(blocks)
@@ -54,8 +60,8 @@ def extract_document(path: Path) -> ExtractionResult:
     questions = policy_questions(sections) if kind.doc_type == "policy_evaluation" else grid.questions
     return ExtractionResult(
         pipeline_version=extraction_version(),
-        document=DocumentInfo(file_name=path.name, sha256=sha, pages=len(pages), doc_type=kind.doc_type,
-                              layout=kind.layout, title=kind.title),
+        document=DocumentInfo(source=name, origin=origin, file_name=name.rsplit("/", 1)[-1], sha256=sha,
+                              pages=len(pages), doc_type=kind.doc_type, layout=kind.layout, title=kind.title),
         evaluation=evaluation,
         phases=grid.phases,
         questions=questions,
@@ -67,7 +73,7 @@ def extract_document(path: Path) -> ExtractionResult:
         listed=listed_organisations(pages) if kind.layout == "slides" else [],
         sections=sections,
         axes=read_strategic_axes(blocks) if kind.layout == "narrative" else [],
-        warnings=[_named(w, path.name) for w in warnings],
+        warnings=[_named(w, name) for w in warnings],
     )
 
 

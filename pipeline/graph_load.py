@@ -19,6 +19,7 @@ from neo4j import Driver, ManagedTransaction
 
 from models import ExtractionResult
 from pipeline.gazetteer import by_canonical
+from pipeline.identity import KnownDocument, Move
 
 OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section",
                 "StrategicAxis")
@@ -45,12 +46,12 @@ def _add(total: dict[str, int], summary: Any) -> None:
         total[key] = total.get(key, 0) + getattr(c, key)
 
 
-def known_documents(driver: Driver, database: str | None = None) -> dict[str, tuple[str, str]]:
-    """source -> (sha256, pipeline_version) of every loaded document, in one query."""
+def known_documents(driver: Driver, database: str | None = None) -> dict[str, KnownDocument]:
+    """source -> what the graph holds of every loaded document, in one query."""
     records, _, _ = driver.execute_query(
-        "MATCH (d:Document) RETURN d.source AS source, d.sha256 AS sha, d.pipeline_version AS version",
-        database_=database)
-    return {r["source"]: (r["sha"], r["version"]) for r in records}
+        "MATCH (d:Document) RETURN d.source AS source, d.sha256 AS sha, d.pipeline_version AS version, "
+        "d.origin AS origin", database_=database)
+    return {r["source"]: KnownDocument(r["sha"], r["version"], r["origin"]) for r in records}
 
 
 def _uid(source: str, kind: str, local: object) -> str:
@@ -61,7 +62,7 @@ def _params(result: ExtractionResult) -> dict[str, Any]:
     """The document's rows, one list per kind of fact; every row names its document (`source`),
     so the rows of several documents can be written by the same statements."""
     doc, ev = result.document, result.evaluation
-    source = doc.file_name
+    source = doc.source
     eval_uid = _uid(source, "evaluation", 1)
     evaluation = [] if ev is None else [{**ev.model_dump(), "uid": eval_uid, "source": source}]
     owner = {"source": source, "eval_uid": eval_uid}
@@ -95,9 +96,9 @@ def _params(result: ExtractionResult) -> dict[str, Any]:
     warnings = [f"{w.code}: {w.message}" for w in result.warnings]  # the message names the file and page
     return {
         "documents": [{"source": source, "props": {
-            "sha256": doc.sha256, "file_name": doc.file_name, "pages": doc.pages, "doc_type": doc.doc_type,
-            "layout": doc.layout, "title": doc.title, "pipeline_version": result.pipeline_version,
-            "warnings": warnings, "warning_count": len(warnings)}}],
+            "sha256": doc.sha256, "file_name": doc.file_name, "origin": doc.origin, "pages": doc.pages,
+            "doc_type": doc.doc_type, "layout": doc.layout, "title": doc.title,
+            "pipeline_version": result.pipeline_version, "warnings": warnings, "warning_count": len(warnings)}}],
         "evaluations": evaluation, "questions": questions, "criteria": criteria, "constats": constats,
         "phases": phases, "organisations": _organisations(result), "mentions": mentions, "relations": relations,
         "figures": figures, "sections": sections, "listed": listed, "axes": axes,
@@ -294,18 +295,18 @@ _WRITES = (("documents", _WRITE_DOCUMENTS), ("organisations", _WRITE_ORGANISATIO
 _DELETE_ORPHANS = "MATCH (o:Organisation {known: false}) WHERE NOT (o)--() DELETE o"
 
 
-def _write(tx: ManagedTransaction, rows: dict[str, list[dict[str, Any]]], replacing: list[str]) -> dict[str, int]:
-    """One statement per kind of fact, whatever the number of documents (a kind no document has
-    costs nothing): statements, not rows, are what a load's time goes to."""
-    totals: dict[str, int] = {}
-    if replacing:
-        _delete_facts(tx, replacing, totals)
-    for key, statement in _WRITES:
-        if rows.get(key):
-            _add(totals, tx.run(statement, {key: rows[key]}).consume())
-    if replacing:
-        _add(totals, tx.run(_DELETE_ORPHANS).consume())
-    return totals
+# Taken first in every load transaction: a write lock on each document's own node (created if
+# new; the source's uniqueness constraint makes a second creator wait), then what the graph holds
+# of it now, read under the lock. Two runs loading the same document are serialised: the second
+# sees the first's commit and finds the document unchanged instead of writing it twice.
+_LOCK_DOCUMENTS = """
+UNWIND $sources AS source
+MERGE (d:Document {source: source})
+SET d.loading = true
+WITH d, source
+RETURN source, d.sha256 AS sha, d.pipeline_version AS version
+"""
+_UNLOCK_DOCUMENTS = "UNWIND $sources AS source MATCH (d:Document {source: source}) REMOVE d.loading"
 
 
 @dataclass
@@ -318,36 +319,79 @@ class BatchOutcome:
         return records_written(self.counters)
 
 
-def load_documents(driver: Driver, results: list[ExtractionResult], database: str | None = None,
-                   known: dict[str, tuple[str, str]] | None = None) -> BatchOutcome:
-    """Write several documents in one transaction: all of them or none. Unchanged documents (same
-    bytes, same pipeline version) are not written at all; a changed one loses its old facts first.
-    Neo4j counts what a transaction wrote, not what each document did: with more than one
-    document written, the counters are the batch's."""
-    if known is None:
-        known = known_documents(driver, database)
-    outcomes: list[LoadOutcome] = []
-    todo: list[ExtractionResult] = []
-    written: list[LoadOutcome] = []
-    replacing: list[str] = []
+def _write(tx: ManagedTransaction, results: list[ExtractionResult]) -> BatchOutcome:
+    """One statement per kind of fact, whatever the number of documents (a kind no document has
+    costs nothing): statements, not rows, are what a load's time goes to. Unchanged documents
+    (same bytes, same extraction version, as read under the lock) are not written at all; a
+    changed one loses its old facts first."""
+    sources = [r.document.source for r in results]
+    now = {rec["source"]: (rec["sha"], rec["version"]) for rec in tx.run(_LOCK_DOCUMENTS, sources=sources)}
+    outcomes, todo, replacing = [], [], []
     for result in results:
-        source = result.document.file_name
-        previous = known.get(source)
-        if previous == (result.document.sha256, result.pipeline_version):
+        source = result.document.source
+        sha, version = now[source]
+        if (sha, version) == (result.document.sha256, result.pipeline_version):
             outcomes.append(LoadOutcome(source, "unchanged"))
             continue
-        outcomes.append(LoadOutcome(source, "replaced" if previous else "loaded"))
-        written.append(outcomes[-1])
+        outcomes.append(LoadOutcome(source, "replaced" if sha else "loaded"))
         todo.append(result)
-        if previous:
+        if sha:
             replacing.append(source)
-    if not todo:
-        return BatchOutcome(outcomes)
-    with driver.session(database=database) as session:
-        counters = session.execute_write(_write, _batch_params(todo), replacing)
+    totals: dict[str, int] = {}
+    if replacing:
+        _delete_facts(tx, replacing, totals)
+    rows = _batch_params(todo) if todo else {}
+    for key, statement in _WRITES:
+        if rows.get(key):
+            _add(totals, tx.run(statement, {key: rows[key]}).consume())
+    if replacing:
+        _add(totals, tx.run(_DELETE_ORPHANS).consume())
+    tx.run(_UNLOCK_DOCUMENTS, sources=sources).consume()
+    written = [o for o in outcomes if o.status != "unchanged"]
     if len(written) == 1:
-        written[0].counters = counters
-    return BatchOutcome(outcomes, counters)
+        written[0].counters = totals
+    return BatchOutcome(outcomes, totals)
+
+
+def load_documents(driver: Driver, results: list[ExtractionResult], database: str | None = None) -> BatchOutcome:
+    """Write several documents in one transaction: all of them or none. Neo4j counts what a
+    transaction wrote, not what each document did: with more than one document written, the
+    counters are the batch's."""
+    if not results:
+        return BatchOutcome([])
+    with driver.session(database=database) as session:
+        return session.execute_write(_write, results)
+
+
+_RENAME_DOCUMENT = """
+MATCH (d:Document {source: $old})
+SET d.source = $new, d.file_name = $file_name, d.origin = $origin, d.moved_from = $old
+"""
+_RENAME_OWNED = "MATCH (n:{label} {{source: $old}}) SET n.source = $new, n.uid = $new + substring(n.uid, size($old))"
+_RENAME_STATED = "MATCH ()-[r]->() WHERE r.source = $old SET r.source = $new"
+
+
+def move_documents(driver: Driver, moves: list[Move], database: str | None = None) -> None:
+    """A moved file's document takes its new identity, with all its facts and their provenance,
+    in one transaction; nothing is extracted or written again."""
+    def rename(tx: ManagedTransaction) -> None:
+        for move in moves:
+            tx.run(_RENAME_DOCUMENT, old=move.old, new=move.new, file_name=move.new.rsplit("/", 1)[-1],
+                   origin=move.origin).consume()
+            for label in OWNED_LABELS:
+                tx.run(_RENAME_OWNED.format(label=label), old=move.old, new=move.new).consume()
+            tx.run(_RENAME_STATED, old=move.old, new=move.new).consume()
+
+    if moves:
+        with driver.session(database=database) as session:
+            session.execute_write(rename)
+
+
+def record_origins(driver: Driver, origins: dict[str, str], database: str | None = None) -> None:
+    """Where unchanged documents are now read from (an archive copied elsewhere, say)."""
+    if origins:
+        driver.execute_query("UNWIND $rows AS r MATCH (d:Document {source: r.source}) SET d.origin = r.origin",
+                             rows=[{"source": s, "origin": o} for s, o in origins.items()], database_=database)
 
 
 def prune_documents(driver: Driver, keep: set[str], database: str | None = None) -> list[str]:

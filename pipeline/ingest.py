@@ -9,9 +9,6 @@ load) becomes a row with its reason and never stops the others; what was loaded 
 
 from __future__ import annotations
 
-import glob
-import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,23 +16,26 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from models import ExtractionResult
+from pipeline.archive import Discovery, FoundFile
 from pipeline.extract import extract_document
 from pipeline.graph_load import known_documents, load_documents, prune_documents, records_written
+from pipeline.identity import Plan
 from pipeline.network import NetworkResult
 from pipeline.network_store import analysis_exists, refresh_network
-from pipeline.pages import DocumentReadError, sha256_of
-from pipeline.versioning import extraction_version
+from pipeline.pages import DocumentReadError, describe
 
 # Worth retrying: the server is restarting, a cluster leader changed, a deadlock between two
 # documents loading the same organisation. Anything else will fail the same way again.
 TRANSIENT_ERRORS = (ServiceUnavailable, SessionExpired, TransientError)
-CHANGED = ("loaded", "replaced", "pruned")
+CHANGED = ("loaded", "replaced", "pruned", "moved")
 
 
 @dataclass
 class IngestRow:
-    """One document's outcome: extracted (not yet loaded), loaded, replaced, unchanged, failed, pruned,
-    or missing (in the graph, no longer in the archive, kept because pruning was not asked)."""
+    """One document's outcome: extracted (not yet loaded), loaded, replaced, unchanged, moved (same
+    bytes at a new path: renamed), duplicate (same bytes as another file: not loaded twice), failed,
+    skipped (an archive entry refused, with the reason), pruned, or missing (in the graph, no longer
+    in the archive, kept because pruning was not asked)."""
 
     source: str
     status: str
@@ -62,54 +62,31 @@ class IngestRow:
                 "Warnings": len(res.warnings)}
 
 
-def discover(paths: Iterable[str | Path], unpack_dir: Path | None = None) -> list[Path]:
-    """PDFs under folders (recursively), glob patterns, single files, and zip archives."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
-        elif path.suffix.lower() == ".zip" and path.is_file():
-            target = (unpack_dir or path.parent / f".{path.stem}.unzipped")
-            with zipfile.ZipFile(path) as zf:
-                members = [m for m in zf.namelist() if m.lower().endswith(".pdf") and not m.startswith("__MACOSX")]
-                for m in members:
-                    zf.extract(m, target)
-                found += sorted(target / m for m in members)
-        elif path.is_file():
-            found.append(path)
-        else:
-            found += sorted(Path(p) for p in glob.glob(str(raw), recursive=True) if p.lower().endswith(".pdf"))
-    unique: dict[str, Path] = {}
-    for p in found:
-        unique.setdefault(str(p.resolve()), p)
-    return list(unique.values())
+def planned_rows(found: Discovery, todo_plan: Plan) -> list[IngestRow]:
+    """The rows of everything decided before extraction: skipped entries, unchanged files,
+    duplicates, conflicts and moves (a move whose version also changed is extracted: its row
+    comes from the load)."""
+    rows = [IngestRow(s.entry, "skipped", reason=str(s)) for s in found.skipped]
+    rows += [IngestRow(f.source, "unchanged", path=f.path) for f in todo_plan.unchanged]
+    rows += [IngestRow(f.source, "duplicate", reason=reason, path=f.path) for f, reason in todo_plan.duplicates]
+    rows += [IngestRow(f.source, "failed", reason=reason, path=f.path) for f, reason in todo_plan.conflicts]
+    moved_from = {m.new: m.old for m in todo_plan.moves}
+    rows += [IngestRow(f.source, "moved", reason=f"{f.source}: the same bytes as {moved_from[f.source]}, which is "
+                                                 "no longer there: renamed in the graph, facts kept", path=f.path)
+             for f in todo_plan.moved_unchanged]
+    return rows
 
 
-def split_unchanged(files: list[Path], known: dict[str, tuple[str, str]]) -> tuple[list[IngestRow], list[Path]]:
-    """(rows for files whose bytes and extraction version (code and knowledge files) are already in
-    the graph, files to process).
-    Only the hash is computed for an unchanged file: it is never parsed."""
-    unchanged, todo = [], []
-    version = extraction_version()
-    for path in files:
-        try:
-            same = known.get(path.name) == (sha256_of(path), version)
-        except OSError:
-            same = False  # unreadable: extraction reports it with its reason
-        (unchanged.append(IngestRow(path.name, "unchanged", path=str(path))) if same else todo.append(path))
-    return unchanged, todo
-
-
-def extract_one(path: Path) -> IngestRow:
+def extract_one(found: FoundFile) -> IngestRow:
     """Extraction never raises for bad input: the row says why the document was not read."""
-    source = path.name
+    source = found.source
     try:
-        return IngestRow(source, "extracted", extract_document(path), path=str(path))
+        result = extract_document(Path(found.path), source, found.origin)
+        return IngestRow(source, "extracted", result, path=found.path)
     except DocumentReadError as exc:
-        return IngestRow(source, "failed", reason=str(exc), path=str(path))
-    except OSError as exc:
-        return IngestRow(source, "failed", reason=f"{source}: {exc}", path=str(path))
+        return IngestRow(source, "failed", reason=str(exc), path=found.path)
+    except (OSError, MemoryError, RecursionError) as exc:
+        return IngestRow(source, "failed", reason=f"{source}: {describe(exc)}", path=found.path)
 
 
 @dataclass
@@ -118,8 +95,7 @@ class Loaded:
     records_written: int = 0  # what the transaction(s) created, all documents together
 
 
-def load_many(driver: Driver, rows: list[IngestRow], known: dict[str, tuple[str, str]],
-              database: str | None = None) -> Loaded:
+def load_many(driver: Driver, rows: list[IngestRow], database: str | None = None) -> Loaded:
     """Load the extracted documents among `rows` in one transaction (the others pass through).
     Transient errors propagate, so the caller can retry: nothing of the batch was written. If
     Neo4j refuses the batch, each document is tried alone, so only the one it refuses fails."""
@@ -127,7 +103,7 @@ def load_many(driver: Driver, rows: list[IngestRow], known: dict[str, tuple[str,
     if not todo:
         return Loaded(list(rows))
     try:
-        batch = load_documents(driver, [r.result for r in todo], database, known)
+        batch = load_documents(driver, [r.result for r in todo], database)
     except TRANSIENT_ERRORS:
         raise
     except Neo4jError as exc:
@@ -136,7 +112,7 @@ def load_many(driver: Driver, rows: list[IngestRow], known: dict[str, tuple[str,
             refused = IngestRow(row.source, "failed", row.result,
                                 f"{row.source}: Neo4j refused the load ({exc.message})", path=row.path)
             return Loaded([refused if r is row else r for r in rows])
-        alone = [load_many(driver, [r], known, database) for r in rows]
+        alone = [load_many(driver, [r], database) for r in rows]
         return Loaded([r for one in alone for r in one.rows], sum(one.records_written for one in alone))
     outcome = {id(r): o for r, o in zip(todo, batch.outcomes, strict=True)}  # in the order given
     loaded = [IngestRow(r.source, outcome[id(r)].status, r.result, counters=outcome[id(r)].counters, path=r.path)
@@ -144,10 +120,9 @@ def load_many(driver: Driver, rows: list[IngestRow], known: dict[str, tuple[str,
     return Loaded(loaded, batch.records_written)
 
 
-def load_one(driver: Driver, row: IngestRow, known: dict[str, tuple[str, str]],
-             database: str | None = None) -> IngestRow:
+def load_one(driver: Driver, row: IngestRow, database: str | None = None) -> IngestRow:
     """Load one extracted document in its own transaction (see load_many)."""
-    return load_many(driver, [row], known, database).rows[0]
+    return load_many(driver, [row], database).rows[0]
 
 
 def unavailable(source: str, exc: BaseException) -> IngestRow:
@@ -156,12 +131,12 @@ def unavailable(source: str, exc: BaseException) -> IngestRow:
                                               "nothing of this document was written, a rerun loads it")
 
 
-def finish(driver: Driver, rows: list[IngestRow], files: list[Path], prune: bool, analyse: bool = True,
+def finish(driver: Driver, rows: list[IngestRow], present: set[str], prune: bool, analyse: bool = True,
            database: str | None = None) -> tuple[list[IngestRow], NetworkResult | None]:
     """Prune documents no longer present (if asked), then recompute the network analytics if
-    any document changed or none were ever computed (an unchanged re-ingest writes nothing)."""
+    any document changed or none were ever computed (an unchanged re-ingest writes nothing).
+    `present`: the identities of every file found, whatever became of them in this run."""
     rows = list(rows)
-    present = {p.name for p in files}
     network = None
     try:
         if prune:

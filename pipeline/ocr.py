@@ -18,6 +18,7 @@ from functools import cache
 
 import numpy as np
 
+from pipeline.limits import Limits, limits
 from pipeline.pages import OCR_DESCENT_EM, HRule, VRule, Word
 from pipeline.scan_image import clean_page
 
@@ -49,8 +50,22 @@ class ScannedPage:
     confidence: float | None  # mean word confidence, 0-1
 
 
-def render(page) -> np.ndarray:  # pdfplumber.page.Page -> greyscale pixels at RESOLUTION
-    return np.asarray(page.to_image(resolution=RESOLUTION).original.convert("L"))
+def render_resolution(width: float, height: float) -> int:
+    """RESOLUTION, or less for a page so large its picture would pass the render limit
+    (pipeline.limits); OcrError when even ocr_min_dpi would pass it. Decided before rendering:
+    a 5 m page at 300 dpi is 5 GB of pixels."""
+    bounds = limits()
+    square_inches = (width / 72) * (height / 72)
+    dpi = min(RESOLUTION, int((bounds.render_megapixels * 1e6 / max(square_inches, 1e-6)) ** 0.5))
+    if dpi < bounds.ocr_min_dpi:
+        raise OcrError(f"the page ({width / 72 * 2.54:.0f} x {height / 72 * 2.54:.0f} cm) is too large to render "
+                       f"for OCR within {bounds.render_megapixels:g} megapixels at {bounds.ocr_min_dpi} dpi "
+                       f"({Limits.variable('render_megapixels')})")
+    return dpi
+
+
+def render(page, resolution: int) -> np.ndarray:  # pdfplumber.page.Page -> greyscale pixels
+    return np.asarray(page.to_image(resolution=resolution).original.convert("L"))
 
 
 def _installed_tesseract() -> str:
@@ -62,8 +77,9 @@ def _installed_tesseract() -> str:
 
 def read_scanned_page(page) -> ScannedPage:  # page: pdfplumber.page.Page
     _installed_tesseract()  # before the page is rendered and cleaned for nothing
-    clean = clean_page(render(page), RESOLUTION)
-    words = ocr_words(clean.image, RESOLUTION)
+    resolution = render_resolution(float(page.width), float(page.height))
+    clean = clean_page(render(page, resolution), resolution)
+    words = ocr_words(clean.image, resolution)
     confidences = [w.confidence for w in words if w.confidence is not None]
     return ScannedPage(words, clean.hrules, clean.vrules, clean.skew,
                        statistics.fmean(confidences) if confidences else None)

@@ -28,6 +28,7 @@ class PageObjects:
     horizontal_edges: list[Obj]
     vertical_edges: list[Obj]
     images: int
+    drawn: int = 0  # everything the page's content drew: characters, paths, pictures
 
 
 def _edge(x0: float, x1: float, top: float, bottom: float) -> Obj:
@@ -49,9 +50,12 @@ def page_objects(pp: pdfplumber.page.Page) -> PageObjects:
     def add(edge: Obj, is_horizontal: bool) -> None:
         (horizontal if is_horizontal else vertical).append(edge)
 
+    drawn = 0
+
     def walk(objects: list) -> None:
-        nonlocal images
+        nonlocal images, drawn
         for obj in objects:
+            drawn += not isinstance(obj, LTContainer)
             if isinstance(obj, LTChar):
                 text = obj.get_text()
                 if norm is not None:
@@ -78,7 +82,7 @@ def page_objects(pp: pdfplumber.page.Page) -> PageObjects:
                 walk(obj._objs)
 
     walk(pp.layout._objs)
-    return PageObjects(chars, horizontal, vertical, images)
+    return PageObjects(chars, horizontal, vertical, images, drawn)
 
 
 def extract_words(chars: list[Obj], **settings: Any) -> list[Obj]:

@@ -10,6 +10,7 @@ import hashlib
 import re
 import statistics
 import subprocess
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from pipeline.limits import POINTS_PER_METRE, Limits, limits
 from pipeline.page_objects import extract_words, page_objects
 
 
@@ -103,6 +105,7 @@ class Page:
     ocr_error: str | None = None
     ocr_confidence: float | None = None  # mean word confidence (0-1) of an OCR page
     furniture: list[Line] = field(default_factory=list)  # removed header/footer lines, kept for metadata
+    unread: str | None = None  # why the page's content could not be read (damaged, too large): it is empty
 
     @property
     def landscape(self) -> bool:
@@ -156,8 +159,27 @@ WORD_SETTINGS = {"extra_attrs": ["fontname", "size"], "x_tolerance": 1.5, "y_tol
                  "keep_blank_chars": False, "use_text_flow": False}
 
 
+DAMAGED_CONTENT_BYTES = 64  # a content stream this long that draws nothing at all is damaged, not blank
+
+
+def _content_bytes(pp: pdfplumber.page.Page) -> int:
+    try:
+        return sum(len(stream.get_data()) for stream in pp.page_obj.contents)
+    except Exception:  # an unreadable stream: the page draws nothing, and says so below
+        return DAMAGED_CONTENT_BYTES + 1
+
+
 def _page_from_plumber(pp: pdfplumber.page.Page, number: int) -> Page:
+    width, height = float(pp.width), float(pp.height)
+    area = width * height / POINTS_PER_METRE**2
+    if area > limits().page_area_m2:
+        return Page(number, width, height, [], unread=(
+            f"the page measures {area:.1f} m², over the {limits().page_area_m2:g} m² limit "
+            f"({Limits.variable('page_area_m2')}); it was not read"))
     objects = page_objects(pp)
+    if objects.drawn == 0 and _content_bytes(pp) > DAMAGED_CONTENT_BYTES:
+        return Page(number, width, height, [], unread="the page's content is damaged: nothing on it could be "
+                                                      "read, its text is missing")
     raw = extract_words(objects.chars, **WORD_SETTINGS)
     words = [Word(_glyph(w["text"]), float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
                   float(w["size"]), _is_bold(w["fontname"])) for w in raw]
@@ -178,35 +200,66 @@ def _page_from_plumber(pp: pdfplumber.page.Page, number: int) -> Page:
     image_only = not words and bool(objects.images)
     # OCR places a word by its own ink: words of one printed line may stand a third of an em apart
     tolerance = OCR_LINE_TOLERANCE_EM * statistics.median(w.size for w in words) if ocr and words else 2.5
-    return Page(number, float(pp.width), float(pp.height), group_lines(words, number, tolerance, by_baseline=ocr),
+    return Page(number, width, height, group_lines(words, number, tolerance, by_baseline=ocr),
                 hrules, vrules, image_only, ocr and bool(words), ocr_error, ocr_confidence)
 
 
-def read_pages(path: Path) -> list[Page]:
-    """Read every page; a broken page raises DocumentReadError naming file and page."""
-    name = path.name
+def describe(exc: BaseException) -> str:
+    """An exception in one line, never empty: a MemoryError's own text is ''."""
+    if isinstance(exc, MemoryError):
+        return f"out of memory (the worker's limit is {limits().worker_memory_mb} MB, "\
+               f"{Limits.variable('worker_memory_mb')})"
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def read_pages(path: Path, name: str | None = None) -> list[Page]:
+    """Read every page. A document that cannot be opened raises DocumentReadError naming the
+    file (`name`, its identity in the archive); a page that cannot be read is kept empty, with
+    the reason in `unread`, so the rest of the document still loads, with a warning."""
+    name = name or path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DocumentReadError(name, f"cannot open file ({exc.strerror or exc})") from exc
+    if size > limits().pdf_mb * (1 << 20):
+        raise DocumentReadError(name, f"{size / (1 << 20):.0f} MB, over the {limits().pdf_mb} MB limit "
+                                      f"({Limits.variable('pdf_mb')})")
     try:
         pdf = pdfplumber.open(path)
     except (PdfminerException, PDFSyntaxError) as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
-            raise DocumentReadError(name, "the PDF is encrypted and cannot be opened without a password") from exc
-        raise DocumentReadError(name, f"not a readable PDF ({cause!s})") from exc
+            raise DocumentReadError(name, "the PDF is encrypted and cannot be opened without a password") from None
+        reason = describe(cause) if isinstance(cause, BaseException) else str(cause)
+        raise DocumentReadError(name, f"not a readable PDF ({reason})") from None
     except OSError as exc:
-        raise DocumentReadError(name, f"cannot open file ({exc})") from exc
-    with pdf:
+        raise DocumentReadError(name, f"cannot open file ({exc.strerror or exc})") from None
+    try:
+        return _read_all(pdf, name)
+    finally:
+        with suppress(Exception):  # a broken file's close() fails too; the reason is already told
+            pdf.close()
+
+
+def _read_all(pdf: pdfplumber.PDF, name: str) -> list[Page]:
+    try:
+        plumber_pages = pdf.pages
+    except Exception as exc:  # pdfminer raises many types on broken page trees
+        raise DocumentReadError(name, f"cannot read the page tree ({describe(exc)})") from None
+    if not plumber_pages:
+        raise DocumentReadError(name, "the PDF has no pages")
+    pages = []
+    for number, pp in enumerate(plumber_pages, start=1):
         try:
-            plumber_pages = pdf.pages
-        except Exception as exc:  # pdfminer raises many types on broken page trees
-            raise DocumentReadError(name, f"cannot read the page tree ({exc})") from exc
-        if not plumber_pages:
-            raise DocumentReadError(name, "the PDF has no pages")
-        pages = []
-        for number, pp in enumerate(plumber_pages, start=1):
-            try:
-                pages.append(_page_from_plumber(pp, number))
-            except Exception as exc:
-                raise DocumentReadError(name, f"cannot extract text ({exc})", page=number) from exc
-            finally:
+            pages.append(_page_from_plumber(pp, number))
+        except MemoryError as exc:
+            raise DocumentReadError(name, describe(exc), page=number) from None
+        except Exception as exc:
+            pages.append(Page(number, 0.0, 0.0, [], unread=f"cannot extract text ({describe(exc)})"))
+        finally:
+            with suppress(Exception):
                 pp.close()
+    if all(p.unread for p in pages):
+        raise DocumentReadError(name, f"no page could be read ({pages[0].unread})", page=1)
     return pages

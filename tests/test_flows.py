@@ -4,6 +4,7 @@ worker processes."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 
@@ -15,6 +16,7 @@ from corpus_tools.grid_pdf import build_grid_pdf, expected_records
 from corpus_tools.synthetic import make_report
 from flows.extraction_pool import extract, extraction_processes
 from flows.ingest import ARTIFACT_KEY, listening, run_ingest
+from pipeline.archive import FoundFile
 from pipeline.ingest import extract_one
 from tests.conftest import TWIST_2025
 
@@ -44,14 +46,16 @@ def test_artifact_cache_failures_and_removed_files(driver, neo4j_env, tmp_path):
     assert "| broken.pdf | failed |" in artifact.data
     assert f"1 failed, 1 loaded; {report.records_written} records written" in artifact.data
 
-    # the graph is emptied: the file must be loaded again, but its extraction comes from the cache
+    # the graph is emptied: the file must be loaded again, but its extraction comes from the cache;
+    # a failure is never cached: the broken file is tried again
     driver.execute_query("MATCH (n) DETACH DELETE n")
-    (tmp_path / "broken.pdf").unlink()
     again = run_ingest([str(tmp_path)], runner="threads", workers=1)
-    assert [(r.source, r.status) for r in again.rows] == [("twist.pdf", "loaded")]
+    assert [(r.source, r.status) for r in again.rows] == [("broken.pdf", "failed"), ("twist.pdf", "loaded")]
     states = _latest_run_task_states()
-    assert states["extract " + str(tmp_path / "twist.pdf")] == "Cached"
+    assert states["extract twist.pdf"] == "Cached"
+    assert states["extract broken.pdf"] == "Failed"
     assert states["load twist.pdf"] == "Completed"  # a batch of one document
+    (tmp_path / "broken.pdf").unlink()
 
     # a file removed from the archive is reported, and deleted only on request
     shutil.copy(TWIST_2025, tmp_path / "other.pdf")
@@ -79,10 +83,10 @@ def test_processes_runner_extracts_in_worker_processes(driver, neo4j_env, tmp_pa
     reports = {f"report_{seed}.pdf": make_report(seed) for seed in (24, 25, 26, 27)}
     for name, report in reports.items():
         build_grid_pdf(report, tmp_path / name)
-    with extraction_processes(2) as pool:
-        row = extract(tmp_path / "report_24.pdf")
-        workers = set(pool._processes)  # the pool's own processes, not this one
-    assert row.result == extract_one(tmp_path / "report_24.pdf").result
+    with extraction_processes(2):
+        row = extract(FoundFile.alone(tmp_path / "report_24.pdf"))
+        workers = {p.pid for p in multiprocessing.active_children()}  # the pool's own processes  # the pool's own processes, not this one
+    assert row.result == extract_one(FoundFile.alone(tmp_path / "report_24.pdf")).result
     assert len(workers) >= 1 and os.getpid() not in workers
     result = run_ingest([str(tmp_path)], runner="processes", workers=2)
     assert sorted((r.source, r.status) for r in result.rows) == [(n, "loaded") for n in sorted(reports)]

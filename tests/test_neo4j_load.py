@@ -12,7 +12,7 @@ from neo4j.exceptions import ServiceUnavailable
 from corpus_tools.grid_pdf import build_grid_pdf
 from corpus_tools.synthetic import Layout, make_report
 from graph_schema import apply_migrations
-from pipeline.graph_load import known_documents
+from pipeline.archive import FoundFile
 from pipeline.ingest import extract_one, load_many, load_one, unavailable
 from tests.conftest import CORPUS, TWIST_2025
 
@@ -121,11 +121,11 @@ def test_database_down_is_transient_and_reported_per_document(tmp_path):
     # the driver's own retries (30 s by default) are not what this test is about
     dead = GraphDatabase.driver("bolt://127.0.0.1:1", auth=("neo4j", "whatever-pass"),
                                 max_transaction_retry_time=0.5, connection_timeout=1)
-    row = extract_one(tmp_path / "a.pdf")
+    row = extract_one(FoundFile.alone(tmp_path / "a.pdf"))
     assert row.status == "extracted"
     # propagated, so the flow's load task retries it with backoff
     with pytest.raises(ServiceUnavailable) as caught:
-        load_one(dead, row, known={})
+        load_one(dead, row)
     failed = unavailable(row.source, caught.value)
     assert failed.status == "failed" and "Neo4j unavailable" in failed.reason and failed.reason.startswith("a.pdf")
     dead.close()
@@ -158,7 +158,7 @@ def _generated_rows(tmp_path, seeds: tuple[int, ...]) -> list:
     rows = []
     for seed in seeds:
         pdf = build_grid_pdf(make_report(seed, Layout(rules=seed % 2 == 0)), tmp_path / f"report_{seed}.pdf")
-        rows.append(extract_one(pdf))
+        rows.append(extract_one(FoundFile.alone(pdf)))
     assert all(r.status == "extracted" for r in rows)
     return rows
 
@@ -166,14 +166,14 @@ def _generated_rows(tmp_path, seeds: tuple[int, ...]) -> list:
 def test_a_batch_writes_the_same_graph_as_one_document_at_a_time(driver, tmp_path):
     rows = _generated_rows(tmp_path, (31, 32, 33, 34))
     apply_migrations(driver)
-    written = sum(load_one(driver, row, known={}).records_written for row in rows)
+    written = sum(load_one(driver, row).records_written for row in rows)
     one_by_one = _counts(driver)
     driver.execute_query("MATCH (n) WHERE NOT n:SchemaVersion DETACH DELETE n")
-    loaded = load_many(driver, rows, known={})
+    loaded = load_many(driver, rows)
     assert [r.status for r in loaded.rows] == ["loaded"] * 4
     assert _counts(driver) == one_by_one
     assert loaded.records_written == written > 400
-    again = load_many(driver, rows, known=known_documents(driver))
+    again = load_many(driver, rows)
     assert [r.status for r in again.rows] == ["unchanged"] * 4 and again.records_written == 0
     assert _counts(driver) == one_by_one
 
@@ -182,7 +182,7 @@ def test_a_document_neo4j_refuses_fails_alone_in_its_batch(driver, tmp_path):
     good, bad, other = _generated_rows(tmp_path, (41, 42, 43))
     bad.result.document.title = {"not": "a property value"}  # Neo4j refuses maps as property values
     apply_migrations(driver)
-    loaded = {r.source: r for r in load_many(driver, [good, bad, other], known={}).rows}
+    loaded = {r.source: r for r in load_many(driver, [good, bad, other]).rows}
     assert loaded["report_41.pdf"].status == loaded["report_43.pdf"].status == "loaded"
     assert loaded["report_42.pdf"].status == "failed"
     assert loaded["report_42.pdf"].reason.startswith("report_42.pdf: Neo4j refused the load")
