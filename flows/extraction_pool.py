@@ -20,10 +20,15 @@ import multiprocessing
 import os
 import resource
 import signal
+
+if multiprocessing.parent_process() is not None:  # a worker: the terminal's Ctrl-C is for the flow's process
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as early as can be, before the heavy imports below
+
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait
 from contextlib import contextmanager
 
 from pebble import ProcessExpired, ProcessPool
@@ -35,6 +40,7 @@ from pipeline.pages import describe
 
 PARENT_CHECK_SECONDS = 1.0
 _pool: ProcessPool | None = None
+_stopped = threading.Event()  # the run was interrupted: no document is extracted any more
 
 
 def _orphan_watch(parent: int) -> None:
@@ -59,8 +65,13 @@ def extraction_processes(workers: int) -> Iterator[ProcessPool | None]:
     """While inside, `extract` hands documents to `workers` processes; with 0, nothing changes
     and each document is extracted where its task runs (no time or memory bound then)."""
     global _pool
+    _stopped.clear()
     if workers < 1:
-        yield None
+        try:
+            yield None
+        except BaseException:
+            _stopped.set()
+            raise
         return
     # spawn, not fork: the flow's process has threads and open connections a fork would copy
     pool = ProcessPool(workers, initializer=_start_worker, initargs=(os.getpid(), limits().worker_memory_mb),
@@ -68,6 +79,9 @@ def extraction_processes(workers: int) -> Iterator[ProcessPool | None]:
     _pool = pool
     try:
         yield pool
+    except BaseException:
+        _stopped.set()  # an interrupt: tasks still queued fail at once, running ones end with their workers
+        raise
     finally:
         _pool = None
         pool.stop()  # workers still busy (an interrupt) are ended, not waited for
@@ -79,11 +93,17 @@ def _failed(found: FoundFile, reason: str) -> IngestRow:
 
 
 def extract(found: FoundFile) -> IngestRow:
+    if _stopped.is_set():
+        return _interrupted(found)
     pool = _pool
     if pool is None:
         return extract_one(found)
     bounds = limits()
     future = pool.schedule(extract_one, args=(found,), timeout=bounds.document_seconds)
+    while not wait([future], timeout=PARENT_CHECK_SECONDS).done:  # an interrupt must not wait for the document
+        if _stopped.is_set():
+            future.cancel()
+            return _interrupted(found)
     try:
         return future.result()
     except FutureTimeout:
@@ -95,4 +115,10 @@ def extract(found: FoundFile) -> IngestRow:
                               f"{bounds.worker_memory_mb} MB per worker, {Limits.variable('worker_memory_mb')}); "
                               "the other documents are not affected")
     except Exception as exc:
+        if _stopped.is_set():
+            return _interrupted(found)
         return _failed(found, f"extraction crashed ({describe(exc)})")
+
+
+def _interrupted(found: FoundFile) -> IngestRow:
+    return _failed(found, "not extracted: the run was interrupted")

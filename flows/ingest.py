@@ -32,12 +32,12 @@ from neo4j.exceptions import Neo4jError
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture, as_completed
-from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows.extraction_pool import extract, extraction_processes
+from flows.prefect_api import prefect_api
 from graph_schema import apply_migrations
 from pipeline import PIPELINE_VERSION
 from pipeline.archive import FoundFile, discover, workspace
@@ -292,33 +292,6 @@ def task_runner(kind: str = "auto", workers: int | None = None, dask_address: st
     return RunnerChoice(ThreadPoolTaskRunner(max_workers=workers))
 
 
-@contextmanager
-def one_prefect_api() -> Iterator[str]:
-    """Without PREFECT_API_URL, Prefect starts a temporary server in whichever process first
-    needs an API, and a Dask worker process is such a process: every worker would start its own
-    server (each a few seconds, all contending for one SQLite database, their task runs invisible
-    to the flow's). The temporary server is started here, once, and its address is put where the
-    workers read their settings. With PREFECT_API_URL set, nothing changes."""
-    url = get_current_settings().api.url
-    if url:
-        yield url
-        return
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()
-    server.start()  # once per process; it stops when the process exits
-    before = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = server.api_url  # Dask's worker processes inherit it
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield server.api_url
-    finally:
-        if before is None:
-            os.environ.pop("PREFECT_API_URL", None)
-        else:
-            os.environ["PREFECT_API_URL"] = before
-
-
 def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runner: str | None = None,
                workers: int | None = None, dask_address: str | None = None) -> IngestReport:
     """The flow with a task runner chosen from the arguments, else EVALGRAPH_TASK_RUNNER,
@@ -328,7 +301,7 @@ def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runn
     runner = runner or os.environ.get("EVALGRAPH_TASK_RUNNER", "auto")
     workers = workers or int(os.environ.get("EVALGRAPH_WORKERS", "0") or 0) or None
     dask_address = dask_address or os.environ.get("EVALGRAPH_DASK_ADDRESS") or None
-    with one_prefect_api():
+    with prefect_api():
         chosen = task_runner(runner, workers, dask_address)
         return ingest_archive.with_options(task_runner=chosen.task_runner)(
             paths=[str(p) for p in paths], prune=prune, analyse=analyse, extract_workers=chosen.extract_workers)

@@ -6,7 +6,9 @@ import glob
 import json
 import logging
 import os
+import signal
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -136,14 +138,20 @@ def ingest(
     _quiet_prefect()
     from flows.ingest import listening, run_ingest
 
+    # a failed document is reported once, in the summary below, not with Prefect's task traceback
+    logging.getLogger("prefect.task_runs").setLevel(logging.CRITICAL)
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         overall = progress.add_task("finding the documents (starting Prefect)", total=None)
         bars: dict[str, TaskID] = {}
+        finished: dict[str, object] = {}
         queued = 0
 
         def on_event(event: str, row) -> None:
             nonlocal queued
+            if event == "done":
+                finished[row.source] = row
             if event == "queued":
                 queued += 1
                 progress.update(overall, total=queued, description=f"{queued} documents")
@@ -160,9 +168,14 @@ def ingest(
             if row.status != "skipped":
                 progress.update(overall, advance=1)
 
-        with listening(on_event):
-            report = run_ingest(paths, prune=prune, analyse=analyse, runner=runner or None,
-                                workers=workers or None, dask_address=dask_address or None)
+        try:
+            with listening(on_event):
+                report = run_ingest(paths, prune=prune, analyse=analyse, runner=runner or None,
+                                    workers=workers or None, dask_address=dask_address or None)
+        except KeyboardInterrupt:
+            progress.stop()
+            _interrupted(list(finished.values()), queued)
+            raise typer.Exit(130) from None
     rows = report.rows
     if not any(r.status not in ("skipped",) for r in rows):
         for r in rows:
@@ -184,6 +197,17 @@ def ingest(
     _print_graph_counts(settings)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _interrupted(rows: list, queued: int) -> None:
+    """What an interrupted run did: every document that finished is in the graph (or failed);
+    the batch being written when the interrupt came was committed or rolled back whole."""
+    done = [r for r in rows if r.status != "skipped"]
+    if done:
+        console.print(_summary_table(done))
+    counts = Counter(r.status for r in done)
+    err.print(f"interrupted: {', '.join(f'{n} {s}' for s, n in sorted(counts.items())) or 'nothing done'}; "
+              f"{max(queued - len(done), 0)} not done (a rerun does them; finished documents are unchanged)")
 
 
 def _print_graph_counts(settings: Neo4jSettings) -> None:
@@ -363,6 +387,9 @@ def neo4j_status() -> None:
 
 
 def main() -> None:
+    # A shell starts background jobs with Ctrl-C ignored, and Python then never raises
+    # KeyboardInterrupt: an ingest could not be interrupted at all. It stops cleanly on SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     app()
 
 

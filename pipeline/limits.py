@@ -10,6 +10,7 @@ its reason, and the other documents go on.
 from __future__ import annotations
 
 import os
+
 from pydantic import BaseModel, Field
 
 MB = 1 << 20

@@ -85,7 +85,7 @@ def test_processes_runner_extracts_in_worker_processes(driver, neo4j_env, tmp_pa
         build_grid_pdf(report, tmp_path / name)
     with extraction_processes(2):
         row = extract(FoundFile.alone(tmp_path / "report_24.pdf"))
-        workers = {p.pid for p in multiprocessing.active_children()}  # the pool's own processes  # the pool's own processes, not this one
+        workers = {p.pid for p in multiprocessing.active_children()}  # the pool's own processes
     assert row.result == extract_one(FoundFile.alone(tmp_path / "report_24.pdf")).result
     assert len(workers) >= 1 and os.getpid() not in workers
     result = run_ingest([str(tmp_path)], runner="processes", workers=2)

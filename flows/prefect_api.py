@@ -1,0 +1,124 @@
+"""The Prefect API a run reports to: the user's server when PREFECT_API_URL names one, else a
+local server of our own for the length of the run.
+
+Why not Prefect's temporary server (SubprocessASGIServer, a private class): it runs in the
+terminal's process group, so the Ctrl-C meant for the ingest kills it first and leaves the run
+hanging on a dead API; and after a kill -9 of the ingest it lives on, orphaned. Ours is the
+documented `prefect server start` (API only), in its own session, so Ctrl-C reaches the ingest
+alone, which then ends the run cleanly and stops the server; the kernel stops it too if the
+ingest dies without a word (PR_SET_PDEATHSIG), so nothing outlives the run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+
+import httpx
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+PR_SET_PDEATHSIG = 1
+STOP_SECONDS = 5.0
+
+
+class PrefectServerError(RuntimeError):
+    pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:  # runs in the child, between fork and exec
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _startup_seconds() -> float:
+    # the first start on a new Prefect home creates and migrates its SQLite database: slow on a busy machine
+    return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"))
+
+
+@contextmanager
+def local_server() -> Iterator[str]:
+    """Start `prefect server start` on a free loopback port, yield its API URL, stop it at the end."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, "PREFECT_SERVER_UI_ENABLED": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                             "--port", str(port), "--no-services"],
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True, preexec_fn=_die_with_parent)
+    try:
+        _wait_healthy(proc, url)
+        yield url
+    finally:
+        _drain_to(proc)
+        proc.terminate()
+        try:
+            proc.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def _drain_to(proc: subprocess.Popen[bytes]) -> None:
+    """Send the logs and events still queued in this process while the server can take them."""
+    if proc.poll() is not None:
+        return
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for service in (APILogWorker, EventsWorker):
+        with suppress(Exception):  # never let a log stop the server from stopping
+            service.drain_all(timeout=STOP_SECONDS)
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + _startup_seconds()
+    with httpx.Client(timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                tail = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace")[-2000:]
+                raise PrefectServerError(f"the local Prefect server exited ({proc.returncode}): {tail}")
+            try:
+                if client.get(f"{url}/health").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+    raise PrefectServerError(f"the local Prefect server did not answer at {url} within {_startup_seconds():g} s")
+
+
+@contextmanager
+def prefect_api() -> Iterator[str]:
+    """The API URL for this run. Without PREFECT_API_URL, a local server is started here, once,
+    and its address put where every process of the run reads its settings (Dask's workers would
+    otherwise each start a server of their own)."""
+    url = get_current_settings().api.url
+    if url:
+        yield url
+        return
+    with local_server() as url:
+        before = os.environ.get("PREFECT_API_URL")
+        os.environ["PREFECT_API_URL"] = url  # worker processes inherit it
+        try:
+            with temporary_settings(updates={PREFECT_API_URL: url}):
+                yield url
+        finally:
+            if before is None:
+                os.environ.pop("PREFECT_API_URL", None)
+            else:
+                os.environ["PREFECT_API_URL"] = before
