@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 from neo4j import Driver
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -33,7 +33,7 @@ neo4j_app = typer.Typer(help="Run the bundled Neo4j 5.26 Community server (Bolt 
 app.add_typer(neo4j_app, name="neo4j")
 # not a terminal (CI logs, pipes): wide enough for the summary table instead of rich's 80 columns
 console = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error is one line, however long, for logs and grep
 MAX_DOCUMENT_BARS = 40  # beyond that, one bar for the archive
 
 
@@ -45,11 +45,11 @@ def _driver(settings: Neo4jSettings) -> Driver:
         driver.close()
         err.print(f"[red]Neo4j does not answer at {settings.uri}[/red] ({exc}). "
                   "Start the bundled server with `evalgraph neo4j start` or set NEO4J_URI.")
-        raise typer.Exit(2) from exc
-    except AuthError as exc:
+        raise typer.Exit(2) from None
+    except AuthError:
         driver.close()
         err.print(f"[red]Neo4j at {settings.uri} refused user {settings.user!r}[/red]: check NEO4J_PASSWORD.")
-        raise typer.Exit(2) from exc
+        raise typer.Exit(2) from None
     return driver
 
 
@@ -65,8 +65,8 @@ def extract(
     try:
         result = extract_document(file)
     except DocumentReadError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from exc
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
     if as_json:
         sys.stdout.write(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n")
         return
@@ -276,7 +276,12 @@ def query(
         raise typer.Exit(2) from exc
     settings = Neo4jSettings.from_env()
     with _driver(settings) as driver:
-        records, _, keys = driver.execute_query(q.text, values, database_=settings.database)
+        try:
+            records, _, keys = driver.execute_query(q.text, values, database_=settings.database)
+        except Neo4jError as exc:
+            err.print(f"error: query {name} ({', '.join(f'{k}={v}' for k, v in values.items())}): "
+                      f"{escape(' '.join(str(exc.message or exc).split()))}")
+            raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps([r.data() for r in records], ensure_ascii=False, indent=2, default=str) + "\n")
         return
@@ -360,13 +365,16 @@ def _server_args() -> tuple[Path, str, int, str, str]:
 @neo4j_app.command("start")
 def neo4j_start() -> None:
     """Fetch the jars if needed, start the server in the background, wait until Bolt answers."""
-    home, host, port, user, password = _server_args()
+    home, host, port, user, _ = _server_args()
+    password, kept_in = neo4j_server.ensure_password(home)
     try:
         st = neo4j_server.start(home, host, port, user, password)
     except neo4j_server.Neo4jServerError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+        err.print(f"error: {escape(str(exc))}")
+        raise typer.Exit(1) from None
     console.print(f"Neo4j {st.describe()} (data in {home})")
+    if kept_in is not None:
+        console.print(f"user {user}, password in {kept_in} (readable by you only; set NEO4J_PASSWORD to choose one)")
 
 
 @neo4j_app.command("stop")
@@ -380,13 +388,20 @@ def neo4j_stop() -> None:
 def neo4j_status() -> None:
     """Say whether the bundled server runs and answers."""
     home, host, port, user, password = _server_args()
-    st = neo4j_server.status(home, host, port, user, password)
+    try:
+        st = neo4j_server.status(home, host, port, user, password)
+    except neo4j_server.Neo4jServerError as exc:
+        err.print(f"error: {escape(str(exc))}")
+        raise typer.Exit(1) from None
     console.print(f"Neo4j {st.describe()}")
     if not st.answering:
         raise typer.Exit(1)
 
 
 def main() -> None:
+    # pdfminer logs what it repairs ("Invalid MediaBox, defaulting to US Letter"); what matters of it
+    # reaches the user as the document's own one-line error or warning
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     # A shell starts background jobs with Ctrl-C ignored, and Python then never raises
     # KeyboardInterrupt: an ingest could not be interrupted at all. It stops cleanly on SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)

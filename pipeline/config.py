@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
-DEFAULT_PASSWORD = "evalgraph-dev"  # local development server only; override with NEO4J_PASSWORD
+PASSWORD_FILE = "password"  # in the bundled server's home: generated on its first start, readable by the user only
 
 
 @dataclass(frozen=True)
@@ -33,9 +33,17 @@ class Neo4jSettings:
         return cls(
             uri=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"),
             user=os.environ.get("NEO4J_USER", "neo4j"),
-            password=os.environ.get("NEO4J_PASSWORD", DEFAULT_PASSWORD),
+            password=os.environ.get("NEO4J_PASSWORD") or stored_password() or "",
             database=os.environ.get("NEO4J_DATABASE") or None,
         )
+
+
+def stored_password() -> str | None:
+    """The bundled server's generated password (pipeline.neo4j_server), when NEO4J_PASSWORD is unset."""
+    try:
+        return (local_server_home() / PASSWORD_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 def local_server_home() -> Path:

@@ -111,7 +111,9 @@ def plan(files: list[FoundFile], known: dict[str, KnownDocument], version: str) 
                 result.todo.append(f)  # changed in place: replaces its old facts
             continue
         elsewhere = [s for s in by_sha.get(sha, []) if s not in in_run]
-        still_there = [s for s in elsewhere if holds(known[s].origin, sha)]
+        # the same file seen from another root (its identity changed with the root) is a move;
+        # a copy elsewhere that still exists is a duplicate
+        still_there = [s for s in elsewhere if known[s].origin != f.origin and holds(known[s].origin, sha)]
         if still_there:
             result.duplicates.append((f, f"{f.source}: the same bytes as {still_there[0]}, ingested from "
                                          f"{known[still_there[0]].origin}; not loaded twice"))

@@ -8,8 +8,10 @@ mocks it. Maven fetches the jars once; javac compiles the launcher once.
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import time
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from pathlib import Path
 
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
+from pipeline.config import PASSWORD_FILE, PROJECT_ROOT, Neo4jSettings, make_driver
 
 SERVER_DIR = PROJECT_ROOT / "neo4j_server"
 LIB_DIR = SERVER_DIR / "lib"
@@ -79,11 +81,43 @@ def _pid_file(home: Path) -> Path:
 
 
 def _read_pid(home: Path) -> int | None:
+    """The recorded server's PID, if that process still runs and is our server for this home: a
+    PID file left by a crash may name a process that has since reused the number."""
     try:
         pid = int(_pid_file(home).read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
-    return pid if _alive(pid) else None
+    return pid if _alive(pid) and is_our_server(pid, home) else None
+
+
+def is_our_server(pid: int, home: Path) -> bool:
+    """True when process `pid` is the launcher (EvalgraphNeo4j) serving `home`."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"EvalgraphNeo4j" in args and os.fsencode(str(home)) in args
+
+
+def ensure_password(home: Path) -> tuple[str, Path | None]:
+    """NEO4J_PASSWORD if set; else the password generated on this home's first start, kept in a
+    file only the user can read (returned with it, so the caller can say where it is)."""
+    given = os.environ.get("NEO4J_PASSWORD")
+    if given:
+        return given, None
+    path = home / PASSWORD_FILE
+    if not path.exists():
+        make_private(home)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(secrets.token_urlsafe(18) + "\n")
+    return path.read_text(encoding="utf-8").strip(), path
+
+
+def make_private(home: Path) -> None:
+    """The store, its logs and the password file are the user's alone (mode 0700)."""
+    home.mkdir(parents=True, exist_ok=True)
+    os.chmod(home, stat.S_IRWXU)
 
 
 def _alive(pid: int) -> bool:
@@ -136,7 +170,7 @@ def start(home: Path, host: str, port: int, user: str, password: str,
         # ours, or another Neo4j (Docker, a service) that accepts these credentials: use it
         return current
     ensure_installed()
-    home.mkdir(parents=True, exist_ok=True)
+    make_private(home)
     log_path = home / "evalgraph-neo4j.out"
     log_offset = log_path.stat().st_size if log_path.exists() else 0
     proc: subprocess.Popen[bytes] | None = None
@@ -180,14 +214,14 @@ def _read_from(path: Path, offset: int) -> str:
 def stop(home: Path, wait_seconds: float = 60.0) -> bool:
     """Stop the server cleanly (SIGTERM runs Neo4j's shutdown hook). False if it was not running."""
     pid = _read_pid(home)
-    if pid is None:
+    if pid is None:  # not running, or the recorded PID is now another program's: never signalled
         _pid_file(home).unlink(missing_ok=True)
         return False
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline and _read_pid(home) is not None:
         time.sleep(0.5)
-    if _read_pid(home) is not None:
+    if _read_pid(home) is not None:  # still our server (checked again: the PID is not reused meanwhile)
         os.kill(pid, signal.SIGKILL)
     _pid_file(home).unlink(missing_ok=True)
     return True
