@@ -1,6 +1,6 @@
 """Render the four seed documents (text renderings of real reports) into corpus/*.pdf.
 
-Run: python -m corpus_tools.render_seeds [--seeds ../shared/seeds] [--out corpus]
+Run: python -m corpus_tools.render_seeds --seeds FOLDER [--out corpus]
 
 Each converter reads the layout cues the text rendering kept: in the 2025 grid
 report a blank line between table rows is a page break (a repeated row means the
@@ -404,7 +404,7 @@ def render_all(seeds: Path, out: Path) -> list[Path]:
 def main() -> None:
     root = Path(__file__).resolve().parents[1]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=Path, default=root.parent / "shared" / "seeds")
+    parser.add_argument("--seeds", type=Path, required=True, help="the folder of the seeds' text renderings")
     parser.add_argument("--out", type=Path, default=root / "corpus")
     args = parser.parse_args()
     for path in render_all(args.seeds, args.out):

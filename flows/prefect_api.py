@@ -4,7 +4,7 @@ local server of our own for the length of the run.
 Why not Prefect's temporary server (SubprocessASGIServer, a private class): it runs in the
 terminal's process group, so the Ctrl-C meant for the ingest kills it first and leaves the run
 hanging on a dead API; and after a kill -9 of the ingest it lives on, orphaned. Ours is the
-documented `prefect server start` (API only), in its own session, so Ctrl-C reaches the ingest
+documented `prefect server start` (without its UI), in its own session, so Ctrl-C reaches the ingest
 alone, which then ends the run cleanly and stops the server; the kernel stops it too if the
 ingest dies without a word (PR_SET_PDEATHSIG), so nothing outlives the run.
 """
@@ -56,7 +56,7 @@ def local_server() -> Iterator[str]:
     env = {**os.environ, "PREFECT_SERVER_UI_ENABLED": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.pop("PREFECT_API_URL", None)
     proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port), "--no-services"],
+                             "--port", str(port)],
                             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             start_new_session=True, preexec_fn=_die_with_parent)
     try:

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from pipeline import PIPELINE_VERSION, neo4j_server
+from pipeline.answers import cell
 from pipeline.config import Neo4jSettings, local_server_home, make_driver
 from pipeline.pages import DocumentReadError
 
@@ -95,7 +96,7 @@ def _summary_table(rows: list) -> Table:
     for r in rows:
         status = {"failed": "[red]failed[/red]", "unchanged": "[dim]unchanged[/dim]"}.get(r.status, r.status)
         facts = r.facts()
-        table.add_row(r.source, status, *(_cell(facts.get(key)) for key in SUMMARY_FACTS))
+        table.add_row(r.source, status, *(cell(facts.get(key)) for key in SUMMARY_FACTS))
     return table
 
 
@@ -235,23 +236,68 @@ def summary() -> None:
     _print_graph_counts(Neo4jSettings.from_env())
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(_cell(v) for v in value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+AS_JSON = typer.Option("--json", help="Print the rows as JSON.")
+AS_CSV = typer.Option("--csv", help="Print the rows as CSV (a header row, lists joined with ', ').")
+TO_XLSX = typer.Option("--xlsx", help="Write the rows to this spreadsheet (.xlsx) instead of printing them.")
+PARAMS = typer.Option("--param", "-p", help="KEY=VALUE (numbers, true, false and null are typed).")
+
+
+def _parameters(given: list[str] | None) -> dict[str, str]:
+    pairs = [p.partition("=") for p in given or []]
+    bad = [k for k, sep, _ in pairs if not sep or not k]
+    if bad:
+        err.print(f"error: parameters are written KEY=VALUE (got {', '.join(bad)})")
+        raise typer.Exit(2)
+    return {k: v for k, _, v in pairs}
+
+
+def _answer(statement: str, values: dict, what: str, write: bool = False) -> tuple[list, list[str]]:
+    """Run one statement; a refused one is a one-line error naming it. Without `write`, it runs
+    in a read transaction: Neo4j itself refuses any change."""
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver, driver.session(database=settings.database) as session:
+        def run(tx) -> tuple[list, list[str]]:
+            result = tx.run(statement, values)
+            return [list(r.values()) for r in result], list(result.keys())
+
+        try:
+            return (session.execute_write if write else session.execute_read)(run)
+        except Neo4jError as exc:
+            message = " ".join(str(exc.message or exc).split())
+            if not write and "write" in message.lower() and "read" in message.lower():
+                message += " (this statement writes: add --write to allow it)"
+            err.print(f"error: {what}: {escape(message)}")
+            raise typer.Exit(2) from None
+
+
+def _show(rows: list, keys: list[str], title: str, as_json: bool, as_csv: bool, xlsx: Path | None) -> None:
+    from pipeline import answers
+
+    if xlsx is not None:
+        answers.write_xlsx(xlsx, keys, rows, title)
+        console.print(f"{len(rows)} row(s) -> {xlsx}")
+    elif as_json:
+        sys.stdout.write(answers.as_json(keys, rows))
+    elif as_csv:
+        sys.stdout.write(answers.as_csv(keys, rows))
+    else:
+        table = Table(title=title)
+        for key in keys:
+            table.add_column(key, overflow="fold")
+        for row in rows:
+            table.add_row(*(escape(answers.cell(v)) for v in row))
+        console.print(table)
+        console.print(f"{len(rows)} row(s)")
 
 
 @app.command()
 def query(
     name: Annotated[str | None, typer.Argument(help="A query of the cookbook (graph_schema/queries/NAME.cypher).")]
     = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="KEY=VALUE, overrides a default.")]
-    = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the rows as JSON.")] = False,
+    param: Annotated[list[str] | None, PARAMS] = None,
+    as_json: Annotated[bool, AS_JSON] = False,
+    as_csv: Annotated[bool, AS_CSV] = False,
+    xlsx: Annotated[Path | None, TO_XLSX] = None,
 ) -> None:
     """Run a query of the Cypher cookbook and print its answer; without NAME, list the queries."""
     from graph_schema import cookbook_query, query_names
@@ -267,31 +313,68 @@ def query(
         return
     try:
         q = cookbook_query(name)
-        given = dict(p.split("=", 1) for p in (param or []) if "=" in p)
-        if len(given) != len(param or []):
-            raise KeyError("parameters are written KEY=VALUE")
-        values = q.parameters(given)
+        values = q.parameters(_parameters(param))
     except (KeyError, ValueError) as exc:
-        err.print(f"[red]{exc.args[0]}[/red]")
-        raise typer.Exit(2) from exc
+        err.print(f"error: {escape(str(exc.args[0]))}")
+        raise typer.Exit(2) from None
+    shown = ", ".join(f"{k}={v}" for k, v in values.items())
+    rows, keys = _answer(q.text, values, f"query {name} ({shown})")
+    _show(rows, keys, f"{q.title} ({shown or 'no parameters'})", as_json, as_csv, xlsx)
+
+
+@app.command()
+def cypher(
+    statement: Annotated[str | None, typer.Argument(help="A Cypher statement (or use --file).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the statement from this file.",
+                                              exists=True, dir_okay=False)] = None,
+    param: Annotated[list[str] | None, PARAMS] = None,
+    write: Annotated[bool, typer.Option("--write", help="Allow the statement to change the graph.")] = False,
+    as_json: Annotated[bool, AS_JSON] = False,
+    as_csv: Annotated[bool, AS_CSV] = False,
+    xlsx: Annotated[Path | None, TO_XLSX] = None,
+) -> None:
+    """Run your own Cypher against the graph and print the rows. Read-only unless --write."""
+    from pipeline.answers import typed
+
+    if (statement is None) == (file is None):
+        err.print("error: give a statement or --file FILE (one of them)")
+        raise typer.Exit(2)
+    text = statement if statement is not None else file.read_text(encoding="utf-8")
+    values = {k: typed(v) for k, v in _parameters(param).items()}
+    rows, keys = _answer(text, values, f"cypher{f' {file}' if file else ''}", write=write)
+    _show(rows, keys, " ".join(text.split())[:100], as_json, as_csv, xlsx)
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help='Words to find (Lucene: "exact words", AWEX AND export, export*).')],
+    limit: Annotated[int, typer.Option(help="Hits shown at most.", min=1)] = 20,
+    as_json: Annotated[bool, AS_JSON] = False,
+) -> None:
+    """Full-text search (French analyzer) over constats, criteria, questions and sections: each hit
+    with its document, page and the passage that matches."""
+    from graph_schema import apply_migrations
+    from pipeline.search import search as find
+
     settings = Neo4jSettings.from_env()
     with _driver(settings) as driver:
+        apply_migrations(driver, settings.database)  # the index, on a graph loaded by an older version
         try:
-            records, _, keys = driver.execute_query(q.text, values, database_=settings.database)
+            hits = find(driver, text, limit, settings.database)
         except Neo4jError as exc:
-            err.print(f"error: query {name} ({', '.join(f'{k}={v}' for k, v in values.items())}): "
-                      f"{escape(' '.join(str(exc.message or exc).split()))}")
+            err.print(f"error: search {text!r}: {escape(' '.join(str(exc.message or exc).split()))}")
             raise typer.Exit(2) from None
     if as_json:
-        sys.stdout.write(json.dumps([r.data() for r in records], ensure_ascii=False, indent=2, default=str) + "\n")
+        sys.stdout.write(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table(title=f"{q.title} ({', '.join(f'{k}={v}' for k, v in values.items()) or 'no parameters'})")
-    for key in keys:
-        table.add_column(key, overflow="fold")
-    for r in records:
-        table.add_row(*(_cell(r[k]) for k in keys))
+    table = Table(title=f"search: {text}")
+    for col in ("Document", "Page", "Kind", "Ref", "Score", "Passage"):
+        table.add_column(col, overflow="fold")
+    for h in hits:
+        table.add_row(escape(h.document), ", ".join(map(str, h.pages)), h.kind, escape(h.ref or ""),
+                      f"{h.score:.2f}", escape(h.passage))
     console.print(table)
-    console.print(f"{len(records)} row(s)")
+    console.print(f"{len(hits)} hit(s)")
 
 
 @app.command()
