@@ -146,7 +146,7 @@ def main() -> None:
     archive = OUT / "archive"
     console.print(f"generating {max(args.sizes)} reports in {archive} (kept for later runs)")
     build_archive(archive, max(args.sizes))
-    neo4j_server.start(HOME, "127.0.0.1", 7692, SETTINGS.user, SETTINGS.password)
+    neo4j_server.start(HOME, "127.0.0.1", 7692, SETTINGS.user, SETTINGS.password, http=0)
     rows = []
     try:
         with make_driver(SETTINGS) as driver:

@@ -378,6 +378,28 @@ def search(
 
 
 @app.command()
+def report(
+    cluster: Annotated[str, typer.Argument(help="The cluster, e.g. TWIST (any case).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write CLUSTER.html and CLUSTER.pdf to.")]
+    = Path("reports"),
+    pdf: Annotated[bool, typer.Option(help="Also print the page to PDF (needs Chromium).")] = True,
+) -> None:
+    """A report on one cluster: its evaluations over time, judgments per theme and year, figures,
+    constats with document and page, and its partnership network, as one self-contained HTML
+    page (and a PDF of it)."""
+    from pipeline.cluster_report import UnknownCluster, write_report
+
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        try:
+            files = write_report(driver, cluster, out, pdf, settings.database)
+        except (UnknownCluster, RuntimeError) as exc:
+            err.print(f"error: {escape(str(exc))}")
+            raise typer.Exit(1) from None
+    console.print(f"{files.html}" + (f" and {files.pdf}" if files.pdf else ""))
+
+
+@app.command()
 def analyse() -> None:
     """Recompute the partnership network (degree, betweenness, PageRank, Louvain communities,
     clusters sharing partners, successive evaluations) and write it back to Neo4j."""
@@ -456,6 +478,9 @@ def neo4j_start() -> None:
         err.print(f"error: {escape(str(exc))}")
         raise typer.Exit(1) from None
     console.print(f"Neo4j {st.describe()} (data in {home})")
+    if neo4j_server.http_port() > 0:
+        console.print(f"Neo4j Browser: http://{host}:{neo4j_server.http_port()}/browser/ "
+                      f"(connect to bolt://{host}:{port}, user {user})")
     if kept_in is not None:
         console.print(f"user {user}, password in {kept_in} (readable by you only; set NEO4J_PASSWORD to choose one)")
 

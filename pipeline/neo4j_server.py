@@ -60,9 +60,47 @@ def _run(cmd: list[str], cwd: Path, what: str) -> None:
         raise Neo4jServerError(f"{what} failed (exit {proc.returncode}):\n{tail}")
 
 
+REQUIRED_JARS = ("neo4j-bolt-*.jar", "neo4j-server-*.jar", "neo4j-browser-*.jar", "apoc-core-*.jar")
+DEFAULT_HTTP_PORT = 7474
+NEO4J_CONF = """# Settings of the bundled Neo4j server (evalgraph). Written on its first start; yours to edit.
+# Where it listens (Bolt, HTTP) comes from NEO4J_URI and EVALGRAPH_NEO4J_HTTP_PORT on every start.
+# Reference: https://neo4j.com/docs/operations-manual/5/configuration/configuration-settings/
+
+# no usage data sent to Neo4j
+dbms.usage_report.enabled=false
+server.memory.pagecache.size=256m
+# the Browser is served on the HTTP connector, at /browser/; it sends nothing out either
+browser.allow_outgoing_connections=false
+client.allow_telemetry=false
+# APOC core (plugins/apoc-core-*.jar): the procedures run in the server, as any Cypher
+dbms.security.procedures.unrestricted=apoc.*
+"""
+
+
+def http_port() -> int:
+    """The bundled server's HTTP port (Browser and Query API); 0 turns HTTP off."""
+    return int(os.environ.get("EVALGRAPH_NEO4J_HTTP_PORT", DEFAULT_HTTP_PORT))
+
+
+def prepare_home(home: Path) -> None:
+    """A private home with its neo4j.conf (kept once the user has it) and APOC in plugins/."""
+    make_private(home)
+    conf = home / "conf" / "neo4j.conf"
+    if not conf.exists():
+        conf.parent.mkdir(exist_ok=True)
+        conf.write_text(NEO4J_CONF, encoding="utf-8")
+    plugins = home / "plugins"
+    plugins.mkdir(exist_ok=True)
+    for jar in LIB_DIR.glob("apoc-core-*.jar"):
+        if not (plugins / jar.name).exists():
+            for old in plugins.glob("apoc-core-*.jar"):
+                old.unlink()
+            shutil.copy2(jar, plugins / jar.name)
+
+
 def ensure_installed() -> None:
     """Download the jars (Maven) and compile the launcher (javac) if not done yet."""
-    if not LIB_DIR.is_dir() or not any(LIB_DIR.glob("neo4j-bolt-*.jar")):
+    if not LIB_DIR.is_dir() or not all(any(LIB_DIR.glob(pattern)) for pattern in REQUIRED_JARS):
         if shutil.which("mvn") is None:
             raise Neo4jServerError("Maven (mvn) is needed once to fetch the Neo4j jars from Maven Central")
         _run(
@@ -160,7 +198,7 @@ def status(home: Path, host: str, port: int, user: str, password: str) -> Server
 
 
 def start(home: Path, host: str, port: int, user: str, password: str,
-          heap: str | None = None, wait_seconds: float = 180.0) -> ServerStatus:
+          heap: str | None = None, wait_seconds: float = 180.0, http: int | None = None) -> ServerStatus:
     """Start the server in the background and wait until Bolt answers. Idempotent; a server
     already answering on that address with these credentials (Docker, say) is used as it is."""
     if user != "neo4j":
@@ -170,7 +208,8 @@ def start(home: Path, host: str, port: int, user: str, password: str,
         # ours, or another Neo4j (Docker, a service) that accepts these credentials: use it
         return current
     ensure_installed()
-    make_private(home)
+    prepare_home(home)
+    http = http_port() if http is None else http
     log_path = home / "evalgraph-neo4j.out"
     log_offset = log_path.stat().st_size if log_path.exists() else 0
     proc: subprocess.Popen[bytes] | None = None
@@ -180,7 +219,7 @@ def start(home: Path, host: str, port: int, user: str, password: str,
         with log_path.open("ab") as log:
             proc = subprocess.Popen(
                 ["java", f"-Xmx{heap}", "-cp", f"{LIB_DIR}/*{os.pathsep}{CLASSES_DIR}",
-                 "EvalgraphNeo4j", str(home), host, str(port)],
+                 "EvalgraphNeo4j", str(home), host, str(port), str(http)],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 env=env, start_new_session=True,
             )

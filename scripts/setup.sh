@@ -16,12 +16,14 @@ if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/nul
 fi
 # the second producer of test reports: Word documents exported to PDF by LibreOffice
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
+# `evalgraph report`'s PDF, and the test that looks at the report in a real browser
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need_apt[*]} from Debian's packages"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "setup: please install Java 17 (JDK), Maven, Tesseract (French) and LibreOffice Writer: missing ${need_apt[*]}" >&2
+    echo "setup: please install Java 17 (JDK), Maven, Tesseract (French), LibreOffice Writer and Chromium: missing ${need_apt[*]}" >&2
     exit 1
   fi
 fi

@@ -31,6 +31,7 @@ TWIST_2010 = CORPUS / "twist_2010_comase_synthese.pdf"
 POLICY_2011 = CORPUS / "politique_clustering_2011_synthese.pdf"
 SLIDES_2014 = CORPUS / "uwe_clustering_wallonie_2014_slides.pdf"
 TEST_SERVER_HOME = PROJECT_ROOT / "var" / "neo4j-test"
+TEST_HTTP_PORT = int(os.environ.get("EVALGRAPH_TEST_NEO4J_HTTP_PORT", "7475"))  # the test server's Browser
 
 
 @cache
@@ -54,7 +55,7 @@ def neo4j_settings() -> Iterator[Neo4jSettings]:
     port = int(os.environ.get("EVALGRAPH_TEST_NEO4J_PORT", "7688"))
     home = TEST_SERVER_HOME
     before = neo4j_server.status(home, "127.0.0.1", port, "neo4j", password) if home.exists() else None
-    neo4j_server.start(home, "127.0.0.1", port, "neo4j", password)
+    neo4j_server.start(home, "127.0.0.1", port, "neo4j", password, http=TEST_HTTP_PORT)
     yield Neo4jSettings(f"bolt://127.0.0.1:{port}", "neo4j", password, None)
     if before is None or not before.running:
         neo4j_server.stop(home)
@@ -94,3 +95,26 @@ def write_pdf_copy(src: Path, dst_dir: Path, name: str | None = None) -> Path:
     dst = dst_dir / (name or src.name)
     dst.write_bytes(src.read_bytes())
     return dst
+
+
+@pytest.fixture(scope="module")
+def corpus_graph(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
+    """The bundled corpus, loaded by the real flow into the emptied test database (what
+    `scripts/main.sh` gives a user)."""
+    from flows.ingest import run_ingest
+
+    env = {"NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
+           "NEO4J_PASSWORD": neo4j_settings.password}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        with make_driver(neo4j_settings) as driver:
+            driver.execute_query("MATCH (n) DETACH DELETE n")
+            assert {r.status for r in run_ingest([str(CORPUS)], runner="threads").rows} == {"loaded"}
+            yield driver
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

@@ -20,7 +20,7 @@ from corpus_tools.synthetic import Layout, make_report
 from pipeline import neo4j_server, ocr
 from pipeline.extract import extract_document
 from pipeline.pages import DocumentReadError
-from tests.conftest import TEST_SERVER_HOME, TWIST_2010, TWIST_2025
+from tests.conftest import TEST_HTTP_PORT, TEST_SERVER_HOME, TWIST_2010, TWIST_2025
 
 ZERO_PAGES = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
               b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
@@ -143,7 +143,7 @@ def test_neo4j_stopped_mid_ingest_then_rerun_completes(ingest, driver, neo4j_set
             rows = {r.source: r for r in ingest([tmp_path], workers=1)}
     finally:
         neo4j_server.start(TEST_SERVER_HOME, "127.0.0.1", neo4j_settings.port, neo4j_settings.user,
-                           neo4j_settings.password)
+                           neo4j_settings.password, http=TEST_HTTP_PORT)
         flow._driver.cache_clear()
     assert rows[stopped[0]].status == "loaded"
     interrupted = sorted(n for n, r in rows.items() if r.status == "failed" and n in reports)

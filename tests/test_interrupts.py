@@ -157,7 +157,7 @@ def test_one_line_messages(neo4j_env, neo4j_settings, tmp_path: Path) -> None:
 def test_bundled_server_generates_a_private_password(tmp_path: Path) -> None:
     home = tmp_path / "neo4j"
     env = {k: v for k, v in os.environ.items() if k != "NEO4J_PASSWORD"}
-    env.update(EVALGRAPH_NEO4J_HOME=str(home), NEO4J_URI="bolt://127.0.0.1:7695")
+    env.update(EVALGRAPH_NEO4J_HOME=str(home), NEO4J_URI="bolt://127.0.0.1:7695", EVALGRAPH_NEO4J_HTTP_PORT="0")
     try:
         start = subprocess.run([EVALGRAPH, "neo4j", "start"], env=env, capture_output=True, text=True,
                                cwd=PROJECT_ROOT, timeout=300)

@@ -84,7 +84,7 @@ def test_the_generator_command_makes_the_committed_reports(tmp_path):
 
 @pytest.mark.slow
 def test_the_producers_benchmark_prints_a_row_per_producer_and_layout():
-    """`python -m bench.producers` (README, Benchmarks): one row per producer x layout x kind of
+    """`python -m bench.producers` (docs/benchmarks.md): one row per producer x layout x kind of
     document, with the F1 of each record kind; born-digital rows read exactly."""
     done = subprocess.run([sys.executable, "-m", "bench.producers", "--scans", "0"],
                           capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900)

@@ -9,15 +9,13 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from neo4j import Driver
 from openpyxl import load_workbook
 
-from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
-from tests.conftest import CORPUS
+from pipeline.config import PROJECT_ROOT, Neo4jSettings
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 EVALGRAPH = str(Path(sys.executable).with_name("evalgraph"))
@@ -27,30 +25,15 @@ def blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", README, re.S)
 
 
+def said_empty(statement: str) -> bool:
+    """The README says of this block that it has no row on the bundled corpus."""
+    before = README[:README.index(statement)].rsplit("```", 1)[0][-300:]
+    return "no row on the bundled corpus" in " ".join(before.split())
+
+
 def using_it_lines() -> list[str]:
     block = re.search(r"```bash\n(.*?)```", README[README.index("## Using it"):], re.S)[1]
     return [line.split("  #")[0].strip() for line in block.splitlines() if line.startswith("evalgraph ")]
-
-
-@pytest.fixture(scope="module")
-def corpus_graph(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
-    from flows.ingest import run_ingest
-
-    env = {"NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
-           "NEO4J_PASSWORD": neo4j_settings.password}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        with make_driver(neo4j_settings) as driver:
-            driver.execute_query("MATCH (n) DETACH DELETE n")
-            assert {r.status for r in run_ingest([str(CORPUS)], runner="threads").rows} == {"loaded"}
-            yield driver
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def test_the_readme_has_examples() -> None:
@@ -60,7 +43,7 @@ def test_the_readme_has_examples() -> None:
 @pytest.mark.parametrize("statement", blocks("cypher"), ids=lambda s: " ".join(s.split())[:50])
 def test_every_cypher_block_returns_rows(corpus_graph: Driver, statement: str) -> None:
     records, _, _ = corpus_graph.execute_query(statement)
-    assert records, statement
+    assert bool(records) != said_empty(statement), statement
 
 
 @pytest.mark.parametrize("line", using_it_lines())

@@ -3,12 +3,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-import org.neo4j.configuration.GraphDatabaseSettings;
-import org.neo4j.configuration.connectors.BoltConnector;
-import org.neo4j.configuration.connectors.HttpConnector;
-import org.neo4j.configuration.helpers.SocketAddress;
+import java.util.HashMap;
+
 import org.neo4j.dbms.api.DatabaseManagementService;
-import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.server.CommunityBootstrapper;
 
 /**
  * Runs a Neo4j 5.26 Community DBMS from the Maven Central jars, with Bolt on a
@@ -26,13 +24,14 @@ public final class EvalgraphNeo4j {
     private EvalgraphNeo4j() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            System.err.println("usage: EvalgraphNeo4j HOME HOST PORT");
+        if (args.length != 4) {
+            System.err.println("usage: EvalgraphNeo4j HOME HOST BOLT_PORT HTTP_PORT (0: no HTTP)");
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         String host = args[1];
         int port = Integer.parseInt(args[2]);
+        int httpPort = Integer.parseInt(args[3]);
         String password = System.getenv("NEO4J_PASSWORD");
         if (password == null || password.length() < 8) {
             System.err.println("NEO4J_PASSWORD must be set and at least 8 characters long");
@@ -40,23 +39,38 @@ public final class EvalgraphNeo4j {
         }
         Files.createDirectories(home);
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
-                .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .setConfig(BoltConnector.enabled, true)
-                .setConfig(BoltConnector.listen_address, new SocketAddress(host, port))
-                .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
-                .setConfig(HttpConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
-                .build();
+        // The user's settings are in HOME/conf/neo4j.conf (written on the first start, then theirs);
+        // what the command line decides (where to listen) overrides it on every start, and the
+        // advertised addresses are what is really listened on, so the Browser reaches Bolt.
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("server.bolt.enabled", "true");
+        overrides.put("server.bolt.listen_address", host + ":" + port);
+        overrides.put("server.bolt.advertised_address", host + ":" + port);
+        overrides.put("server.bolt.tls_level", "DISABLED");
+        overrides.put("server.http.enabled", String.valueOf(httpPort > 0));
+        if (httpPort > 0) {
+            overrides.put("server.http.listen_address", host + ":" + httpPort);
+            overrides.put("server.http.advertised_address", host + ":" + httpPort);
+        }
+        overrides.put("server.https.enabled", "false");
+        overrides.put("dbms.security.auth_enabled", "true");
+        CommunityBootstrapper server = new CommunityBootstrapper();
+        int status = server.start(home, home.resolve("conf").resolve("neo4j.conf"), overrides, false, false);
+        if (status != 0) {
+            System.err.println("evalgraph-neo4j: the server did not start (status " + status + "), see HOME/logs");
+            System.exit(status);
+        }
+        DatabaseManagementService dbms = server.getDatabaseManagementService();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            dbms.shutdown();
+            server.stop();
             stopped.countDown();
         }, "evalgraph-neo4j-shutdown"));
 
         setPassword(dbms, password);
-        System.out.println("evalgraph-neo4j: ready on bolt://" + host + ":" + port);
+        System.out.println("evalgraph-neo4j: ready on bolt://" + host + ":" + port
+                + (httpPort > 0 ? " and http://" + host + ":" + httpPort + "/browser/" : ""));
         System.out.flush();
         stopped.await();
     }
