@@ -69,8 +69,7 @@ NEO4J_CONF = """# Settings of the bundled Neo4j server (evalgraph). Written on i
 # no usage data sent to Neo4j
 dbms.usage_report.enabled=false
 server.memory.pagecache.size=256m
-# the Browser is served on the HTTP connector, at /browser/; it sends nothing out either
-browser.allow_outgoing_connections=false
+# the Browser is served on the HTTP connector, at /browser/; it sends no usage data either
 client.allow_telemetry=false
 # APOC core (plugins/apoc-core-*.jar): the procedures run in the server, as any Cypher
 dbms.security.procedures.unrestricted=apoc.*
