@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -31,7 +33,7 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import PrefectFuture, wait
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
@@ -174,6 +176,27 @@ def _load(batch: list[IngestRow]) -> Loaded:
                    for r in batch])
 
 
+INTERRUPT_CHECK_SECONDS = 0.5
+
+
+@contextmanager
+def _interrupts_at_safe_points() -> Iterator[threading.Event]:
+    """Ctrl-C (SIGINT) sets the event instead of raising wherever the main thread happens to be:
+    inside a Neo4j transaction or Prefect's task engine, a KeyboardInterrupt would be caught as a
+    crash of that task, or leave the driver's buffers half-written. The loop below raises it
+    between batches, so the batch being written commits (or rolls back) whole. Only the main
+    thread can take signals; elsewhere (a deployment's worker thread) nothing changes."""
+    event = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield event
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: event.set())
+    try:
+        yield event
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _extract_and_load(todo: list[FoundFile]) -> Loaded:
     """Extraction tasks run in the task runner; as they finish, their documents are loaded here,
     in the flow's thread, a batch per transaction: up to LOAD_BATCH documents, or whatever
@@ -196,18 +219,31 @@ def _extract_and_load(todo: list[FoundFile]) -> Loaded:
         pending.clear()
         last = time.monotonic()
 
-    for future in as_completed(list(extracts)):
-        i = index[id(future)]
-        rows[i] = _extracted(future, todo[i])
-        if rows[i].status == "extracted":
-            _notify("extracted", rows[i])
-            pending.append(i)
-        else:
-            _notify("done", rows[i])
-        if len(pending) >= LOAD_BATCH or (pending and time.monotonic() - last >= LOAD_EVERY_SECONDS):
+    with _interrupts_at_safe_points() as interrupted:
+        remaining = list(extracts)
+        while remaining:
+            finished, waiting = wait(remaining, timeout=INTERRUPT_CHECK_SECONDS)
+            for future in sorted(finished, key=lambda f: index[id(f)]):
+                i = index[id(future)]
+                rows[i] = _extracted(future, todo[i])
+                if rows[i].status == "extracted":
+                    _notify("extracted", rows[i])
+                    pending.append(i)
+                else:
+                    _notify("done", rows[i])
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
+                if len(pending) >= LOAD_BATCH or (pending and time.monotonic() - last >= LOAD_EVERY_SECONDS):
+                    flush()
+            remaining = list(waiting)
+            if interrupted.is_set():
+                raise KeyboardInterrupt
+            if pending and time.monotonic() - last >= LOAD_EVERY_SECONDS:
+                flush()
+        if pending:
             flush()
-    if pending:
-        flush()
+        if interrupted.is_set():
+            raise KeyboardInterrupt
     return Loaded([rows[i] for i in sorted(rows)], written)
 
 
