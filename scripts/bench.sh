@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/python -m pip install -q -e ".[dev,bench]"
+.venv/bin/python -m pip install -q -c requirements.lock -e ".[dev,bench]"
 exec .venv/bin/python -m bench.run --tables "$@"
