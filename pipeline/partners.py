@@ -44,8 +44,6 @@ NAME_HEADS = {"agence", "universite", "institut", "centre", "office", "societe",
               "federation", "association", "union", "ecole", "haute", "festival", "salon", "forum", "foire",
               "semaine", "journee", "journees", "rencontres", "congres", "colloque", "sommet", "prix", "trophees",
               "marche", "pole", "reseau", "plateforme", "groupe", "laboratoire", "observatoire", "maison"}
-LINKERS = {"de", "du", "des", "d'", "d’", "of", "la", "l'", "l’"}
-LEGAL_FORMS = {"sa", "s.a.", "srl", "sprl", "nv", "bv", "asbl", "scrl", "sc", "gmbh", "ltd", "sas", "sarl", "inc", "ag"}
 
 
 def _ruler_patterns() -> list[dict]:
@@ -61,46 +59,16 @@ def _ruler_patterns() -> list[dict]:
     return patterns
 
 
-def _is_place(ent) -> bool:  # ent: spacy.tokens.Span
-    return ent.label_ == RULER_LABEL and by_canonical()[ent.ent_id_].type == "place"
-
-
-def _complete_names(doc):  # spacy Doc -> Doc
-    """The statistical NER stops a name where the ruler marked a place ("Festival du Film de"
-    + "Mons", "Université de" + "Liège") and leaves out a legal form ("Ozone Studios" + "SA"):
-    such a name is completed, and the place inside it is no longer a mention of its own."""
-    from spacy.tokens import Span
-
-    ents, out, i = list(doc.ents), [], 0
-    while i < len(ents):
-        ent = ents[i]
-        if ent.label_ in UNKNOWN_LABELS and i + 1 < len(ents) and _is_place(ents[i + 1]):
-            nxt = ents[i + 1]
-            ends_with_linker = nxt.start == ent.end and ent[-1].lower_ in LINKERS
-            linker_between = nxt.start == ent.end + 1 and doc[ent.end].lower_ in LINKERS
-            if ends_with_linker or linker_between:
-                ent, i = Span(doc, ent.start, nxt.end, label=ent.label_), i + 1
-        following = ent.end < len(doc) and doc[ent.end]
-        if ent.label_ in UNKNOWN_LABELS and following and following.ent_iob_ == "O" \
-                and following.lower_ in LEGAL_FORMS and following.text[:1].isupper():
-            ent = Span(doc, ent.start, ent.end + 1, label=ent.label_)
-        out.append(ent)
-        i += 1
-    doc.ents = out
-    return doc
-
-
 @lru_cache(maxsize=1)
 def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no download)
     import spacy
-    from spacy.language import Language
 
-    if "evalgraph_complete_names" not in Language.factories:
-        Language.component("evalgraph_complete_names", func=_complete_names)
+    from pipeline.spacy_components import COMPLETE_NAMES  # registers the component with spaCy
+
     pipeline = spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
     ruler = pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(_ruler_patterns())
-    pipeline.add_pipe("evalgraph_complete_names", after="ner")
+    pipeline.add_pipe(COMPLETE_NAMES, after="ner")
     return pipeline
 
 
