@@ -126,6 +126,17 @@ class PartnerRelation(Record):
     sentence: str = Field(description="evidence")
 
 
+class Organisation(Record):
+    """An organisation the document evaluates, names or relates, as extraction decided it: what
+    the graph writes for it (the loader consults no gazetteer)."""
+
+    name: str = Field(description="canonical name")
+    types: list[str] = Field(description="gazetteer types, else the type guessed from the text")
+    known: bool = Field(description="in the gazetteer; False: found by the NER, to review")
+    domain: str | None = None
+    region: str | None = None
+
+
 class ListedOrganisation(Record):
     """A reference fact from a list (a slide of the clusters and their domains, say)."""
 
@@ -171,6 +182,7 @@ class ExtractionResult(Record):
     partners: list[PartnerMention] = Field(default_factory=list)
     relations: list[PartnerRelation] = Field(default_factory=list)
     listed: list[ListedOrganisation] = Field(default_factory=list)
+    organisations: list[Organisation] = Field(default_factory=list)
     sections: list[Section] = Field(default_factory=list)
     axes: list[StrategicAxis] = Field(default_factory=list)
     warnings: list[ValidationWarning] = Field(default_factory=list)

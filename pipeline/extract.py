@@ -12,6 +12,7 @@ from pipeline.furniture import strip_furniture
 from pipeline.grid_checks import unread_grid_warnings
 from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_tables import find_grids
+from pipeline.organisations import document_organisations
 from pipeline.pages import read_pages, sha256_of
 from pipeline.partners import read_partners
 from pipeline.reference_lists import listed_organisations
@@ -58,6 +59,7 @@ def extract_document(path: Path, source: str | None = None, origin: str | None =
     partners, relations = read_partners(units, subject)
     sections = read_sections(blocks) if kind.layout == "narrative" else []
     questions = policy_questions(sections) if kind.doc_type == "policy_evaluation" else grid.questions
+    listed = listed_organisations(pages) if kind.layout == "slides" else []
     return ExtractionResult(
         pipeline_version=extraction_version(),
         document=DocumentInfo(source=name, origin=origin, file_name=name.rsplit("/", 1)[-1], sha256=sha,
@@ -70,7 +72,8 @@ def extract_document(path: Path, source: str | None = None, origin: str | None =
         figures=date_by_report(read_figures(units), evaluation.date if evaluation else None),
         partners=partners,
         relations=relations,
-        listed=listed_organisations(pages) if kind.layout == "slides" else [],
+        listed=listed,
+        organisations=document_organisations(evaluation, partners, relations, listed),
         sections=sections,
         axes=read_strategic_axes(blocks) if kind.layout == "narrative" else [],
         warnings=[_named(w, name) for w in warnings],

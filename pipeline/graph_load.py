@@ -18,7 +18,6 @@ from typing import Any, Literal
 from neo4j import Driver, ManagedTransaction
 
 from models import ExtractionResult
-from pipeline.gazetteer import by_canonical
 from pipeline.identity import KnownDocument, Move
 
 OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section",
@@ -100,7 +99,8 @@ def _params(result: ExtractionResult) -> dict[str, Any]:
             "doc_type": doc.doc_type, "layout": doc.layout, "title": doc.title,
             "pipeline_version": result.pipeline_version, "warnings": warnings, "warning_count": len(warnings)}}],
         "evaluations": evaluation, "questions": questions, "criteria": criteria, "constats": constats,
-        "phases": phases, "organisations": _organisations(result), "mentions": mentions, "relations": relations,
+        "phases": phases, "organisations": [o.model_dump() for o in result.organisations],
+        "mentions": mentions, "relations": relations,
         "figures": figures, "sections": sections, "listed": listed, "axes": axes,
     }
 
@@ -122,32 +122,6 @@ def _batch_params(results: list[ExtractionResult]) -> dict[str, list[dict[str, A
     # same sequence, which keeps deadlocks (retried, but slow) rare when loading in parallel
     rows["organisations"] = sorted(organisations.values(), key=lambda o: o["name"])
     return rows
-
-
-def _organisations(result: ExtractionResult) -> list[dict[str, Any]]:
-    """Every organisation the document evaluates, names or relates, once, with what the gazetteer knows."""
-    known = by_canonical()
-    found: dict[str, dict[str, Any]] = {}
-
-    def add(name: str | None, types: list[str]) -> None:
-        if name is None or name in found:
-            return
-        e = known.get(name)
-        found[name] = {"name": name, "types": list(e.types) if e else types, "known": e is not None,
-                       "domain": e.domain if e else None, "region": e.region if e else None}
-
-    ev = result.evaluation
-    if ev is not None:
-        add(ev.cluster, ["cluster"])
-        add(ev.evaluator, ["evaluator"])
-    for m in result.partners:
-        add(m.canonical, m.types)
-    for r in result.relations:
-        add(r.subject, ["cluster"])
-        add(r.object, ["organisation"])
-    for item in result.listed:
-        add(item.canonical, [item.type])
-    return list(found.values())
 
 
 # Every statement takes the rows of one or more documents; every row carries its `source`.

@@ -14,8 +14,8 @@ from pipeline.config import PROJECT_ROOT
 DOC = (PROJECT_ROOT / "docs" / "extract-json.md").read_text(encoding="utf-8")
 MODELS = [records.ExtractionResult, records.DocumentInfo, records.EvaluationInfo, records.Phase,
           records.Question, records.Criterion, records.Constat, records.Figure, records.PartnerMention,
-          records.PartnerRelation, records.ListedOrganisation, records.Section, records.StrategicAxis,
-          records.ValidationWarning]
+          records.PartnerRelation, records.ListedOrganisation, records.Organisation, records.Section,
+          records.StrategicAxis, records.ValidationWarning]
 
 
 def documented_keys(section: str) -> set[str]:
@@ -30,7 +30,8 @@ SECTIONS = {records.ExtractionResult: "Top level", records.DocumentInfo: "`docum
             records.Question: "`questions[]`", records.Criterion: "`criteria[]`",
             records.Constat: "`constats[]`", records.Figure: "`figures[]`",
             records.PartnerMention: "`partners[]`", records.PartnerRelation: "`relations[]`",
-            records.ListedOrganisation: "`listed[]`", records.Section: "`sections[]`",
+            records.ListedOrganisation: "`listed[]`", records.Organisation: "`organisations[]`",
+            records.Section: "`sections[]`",
             records.StrategicAxis: "`axes[]`",
             records.ValidationWarning: "`warnings[]`"}
 
