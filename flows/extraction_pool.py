@@ -63,8 +63,12 @@ def _start_worker(parent: int, memory_mb: int) -> None:
 @contextmanager
 def extraction_processes(workers: int) -> Iterator[ProcessPool | None]:
     """While inside, `extract` hands documents to `workers` processes; with 0, nothing changes
-    and each document is extracted where its task runs (no time or memory bound then)."""
+    and each document is extracted where its task runs (no time or memory bound then). Inside
+    another such block (workers started early, see flows.ingest.run_ingest), its pool is used."""
     global _pool
+    if _pool is not None:
+        yield _pool
+        return
     _stopped.clear()
     if workers < 1:
         try:
@@ -76,6 +80,7 @@ def extraction_processes(workers: int) -> Iterator[ProcessPool | None]:
     # spawn, not fork: the flow's process has threads and open connections a fork would copy
     pool = ProcessPool(workers, initializer=_start_worker, initargs=(os.getpid(), limits().worker_memory_mb),
                        context=multiprocessing.get_context("spawn"))
+    pool.schedule(os.getpid)  # pebble starts its workers on the first task: now, so they warm up meanwhile
     _pool = pool
     try:
         yield pool

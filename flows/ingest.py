@@ -42,7 +42,7 @@ from flows.extraction_pool import extract, extraction_processes
 from flows.prefect_api import prefect_api
 from graph_schema import apply_migrations
 from pipeline import PIPELINE_VERSION
-from pipeline.archive import FoundFile, discover, workspace
+from pipeline.archive import FoundFile, count_pdfs, discover, workspace
 from pipeline.config import Neo4jSettings, make_driver
 from pipeline.graph_load import known_documents, move_documents, record_origins
 from pipeline.identity import plan
@@ -332,12 +332,15 @@ def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runn
                workers: int | None = None, dask_address: str | None = None) -> IngestReport:
     """The flow with a task runner chosen from the arguments, else EVALGRAPH_TASK_RUNNER,
     EVALGRAPH_WORKERS and EVALGRAPH_DASK_ADDRESS. The flow finds the PDFs itself (its parameters
-    are the paths as given, which Prefect stores as JSON); they are counted here only to choose
-    the runner."""
+    are the paths as given, which Prefect stores as JSON).
+
+    The extraction workers start first, so that they load spaCy (seconds) while the Prefect
+    server starts (seconds too) instead of after it; as many as there are PDFs, up to the
+    workers asked for. The flow uses them."""
     runner = runner or os.environ.get("EVALGRAPH_TASK_RUNNER", "auto")
     workers = workers or int(os.environ.get("EVALGRAPH_WORKERS", "0") or 0) or None
     dask_address = dask_address or os.environ.get("EVALGRAPH_DASK_ADDRESS") or None
-    with prefect_api():
-        chosen = task_runner(runner, workers, dask_address)
+    chosen = task_runner(runner, workers, dask_address)
+    with extraction_processes(min(chosen.extract_workers, count_pdfs(paths))), prefect_api():
         return ingest_archive.with_options(task_runner=chosen.task_runner)(
             paths=[str(p) for p in paths], prune=prune, analyse=analyse, extract_workers=chosen.extract_workers)

@@ -28,7 +28,7 @@ import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -258,6 +258,24 @@ class _Finder:
             return None
         self.unpacked += written
         return target
+
+
+def count_pdfs(paths: list[str]) -> int:
+    """About how many PDFs `paths` hold, cheaply (nothing unpacked, nothing hashed): enough to
+    size the pool of extraction workers before discovery proper."""
+    count = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            count += sum(1 for p in path.rglob("*") if p.suffix.lower() in (".pdf", ".zip"))
+        elif path.suffix.lower() == ".zip":
+            with suppress(OSError, zipfile.BadZipFile), zipfile.ZipFile(path) as zf:
+                count += sum(1 for n in zf.namelist() if n.lower().endswith(".pdf"))
+        elif path.exists():
+            count += 1
+        else:
+            count += len(glob.glob(raw, recursive=True))
+    return count
 
 
 def discover(paths: list[str], work: Path, bounds: Limits | None = None) -> Discovery:
