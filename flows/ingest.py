@@ -2,16 +2,18 @@
 
 One extraction task per document, mapped over the archive, and load tasks for batches of the
 extracted documents:
-- extraction is pure and cached by the file's sha256 and the pipeline version, so a file seen
-  before (by any run, on any worker sharing the result storage) is never parsed twice;
+- extraction is pure and cached by the file's sha256, its identity and the extraction version, so
+  a file seen before (by any run, on any worker sharing the result storage) is never parsed
+  twice; a failed extraction is not cached;
 - loading retries with exponential backoff on transient Neo4j errors only (server restarting);
   one transaction per batch, so a retry never finds half a document, and a batch Neo4j refuses
   is retried document by document, so only the refused document fails;
-- unchanged files (same sha256 and version in the graph) are skipped before any task runs.
+- what each file is (unchanged, moved, a duplicate, a conflict, new or changed) is decided from
+  its identity and sha256 before any task runs (pipeline.identity).
 The run ends with a markdown artifact: every document, its status, records and warnings.
 
-The same flow runs from `evalgraph ingest` (no Prefect server needed: Prefect starts a
-temporary local one), from the scheduled deployment in prefect.yaml, and on Dask workers.
+The same flow runs from `evalgraph ingest` (no Prefect server needed: flows.prefect_api starts a
+local one for the run), from the scheduled deployment in prefect.yaml, and on Dask workers.
 """
 
 from __future__ import annotations
