@@ -6,6 +6,7 @@ files (crafted zips, latin-1 names, a huge page, a killed worker)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import time
@@ -238,3 +239,26 @@ def test_a_document_over_its_time_limit_fails_alone_and_is_retried(ingest, tmp_p
     monkeypatch.delenv("EVALGRAPH_DOCUMENT_SECONDS")
     assert [(r.source, r.status) for r in ingest([tmp_path], runner="processes", workers=1)] == [
         ("slow.pdf", "loaded")]  # the failure was not cached
+
+
+def _address_space_mb() -> float:
+    """This process's virtual memory (what RLIMIT_AS bounds), in MB."""
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"VmSize:\s+(\d+) kB", status)[1]) / 1024
+
+
+def test_a_document_over_the_memory_limit_fails_alone(ingest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import extraction_pool
+
+    with extraction_pool.extraction_processes(1) as pool:  # a warm worker, spaCy loaded, no document yet
+        baseline = pool.schedule(_address_space_mb).result()
+    # a scanned page of 1 m² is rendered at 300 dpi (140 megapixels): far more than 400 MB over the baseline
+    monkeypatch.setenv("EVALGRAPH_RENDER_MEGAPIXELS", "1000")
+    monkeypatch.setenv("EVALGRAPH_WORKER_MEMORY_MB", str(int(baseline + 400)))
+    _huge_page_pdf(tmp_path / "poster.pdf", 2835)  # 1 m by 1 m
+    shutil.copy(TWIST_2025, tmp_path / "report.pdf")
+    rows = {r.source: r for r in ingest([tmp_path], runner="processes", workers=1)}
+    assert rows["report.pdf"].status == "loaded"
+    poster = rows["poster.pdf"]
+    assert poster.status == "failed", poster
+    assert "memory" in poster.reason and "EVALGRAPH_WORKER_MEMORY_MB" in poster.reason, poster.reason
