@@ -10,3 +10,8 @@ case "$uri" in
   *) echo "main: using the Neo4j at $uri" ;;
 esac
 .venv/bin/evalgraph ingest "${@:-corpus/}"
+if [ "${NEO4J_URI:-bolt://127.0.0.1:7687}" = "bolt://127.0.0.1:7687" ] && [ "${EVALGRAPH_NEO4J_HTTP_PORT:-7474}" != 0 ]; then
+  home=${EVALGRAPH_NEO4J_HOME:-var/neo4j}
+  if [ -n "${NEO4J_PASSWORD:-}" ]; then password="(the one in NEO4J_PASSWORD)"; else password=$(cat "$home/password"); fi
+  echo "Look at the graph: http://127.0.0.1:${EVALGRAPH_NEO4J_HTTP_PORT:-7474}/browser/ (connect to bolt://127.0.0.1:7687, user neo4j, password $password)"
+fi
