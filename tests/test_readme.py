@@ -89,3 +89,18 @@ def test_search_finds_inflected_words_with_their_page(corpus_graph: Driver) -> N
     assert hits and hits[0].document == "twist_2010_comase_synthese.pdf" and hits[0].pages == [6]
     assert "partenariats technologiques" in hits[0].passage
     assert search(corpus_graph, 'AWEX:"export') is not None  # not Lucene syntax: searched as plain words
+
+
+def test_main_sh_ingests_the_corpus_as_the_readme_says(driver: Driver, neo4j_env: dict[str, str],
+                                                       neo4j_settings: Neo4jSettings) -> None:
+    """`bash scripts/main.sh`, the README's first command, against the test server (already
+    answering, so main.sh uses it as it would a Docker one): set-up, ingest, the summary."""
+    env = {**neo4j_env, "EVALGRAPH_NEO4J_HOME": str(PROJECT_ROOT / "var" / "neo4j-test")}
+    done = subprocess.run(["bash", "scripts/main.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                          timeout=1200)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Cluster TWIST: evaluations [2010, 2025]" in done.stdout
+    assert "4 loaded" in done.stdout
+    again = subprocess.run(["bash", "scripts/main.sh"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True,
+                           timeout=1200)
+    assert again.returncode == 0 and "4 unchanged" in again.stdout  # "Run it again and every document is unchanged"
