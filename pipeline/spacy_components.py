@@ -4,13 +4,24 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
+import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.gazetteer import by_canonical
-from pipeline.partners import RULER_LABEL, UNKNOWN_LABELS
+from pipeline.partners import CUE_LABEL, CUES_PATH, RULER_LABEL, UNKNOWN_LABELS
 
 COMPLETE_NAMES = "evalgraph_complete_names"
+CUE_NAMES = "evalgraph_cue_names"
+CAPITAL = r"[A-ZÉÈÊÀÂÎÔÛÇ]"
+WORD = CAPITAL + r"(?:[\w’'&+-]|\.(?=\w))*|\d+[\w-]*"  # a dot only inside a word ("S.A"), never the sentence's
+CAPITALISED = rf"(?:{WORD})(?:\s+(?:(?:de|du|des|d'|d’|la|le|et|&|of|for|and)\s*)?(?:{WORD})){{0,5}}"
+NAME_FORMS = {"capitalised": rf"(?P<name>{CAPITALISED})",
+              "quoted": r"[«\"“]\s*(?P<name>[^»\"”]{2,60}?)\s*[»\"”]",
+              "whole": ""}
 LINKERS = {"de", "du", "des", "d'", "d’", "of", "la", "l'", "l’"}
 LEGAL_FORMS = {"sa", "s.a.", "srl", "sprl", "nv", "bv", "asbl", "scrl", "sc", "gmbh", "ltd", "sas", "sarl", "inc", "ag"}
 
@@ -40,4 +51,48 @@ def complete_names(doc: Doc) -> Doc:
         out.append(ent)
         i += 1
     doc.ents = out
+    return doc
+
+
+@cache
+def cue_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, type) per cue of pipeline/data/partner_cues.yaml; the cue's words in any case,
+    the name's capitals as printed."""
+    compiled = []
+    for entry in yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))["cues"]:
+        cue, form = entry["cue"], entry["name"]
+        if form == "whole":
+            pattern = rf"(?P<name>(?i:{cue})\s*{CAPITALISED})"
+        elif "{name}" in cue:
+            before, after = cue.split("{name}")
+            pattern = rf"\b(?i:{before}){NAME_FORMS[form]}(?={after})"
+        else:
+            pattern = rf"\b(?i:{cue})\s+{NAME_FORMS[form]}"
+        compiled.append((re.compile(pattern), entry["type"]))
+    return tuple(compiled)
+
+
+@Language.component(CUE_NAMES, requires=["doc.ents"], assigns=["doc.ents"])
+def cue_names(doc: Doc) -> Doc:
+    """Names introduced by a cue ("centre de recherche X", "salon X", "projet « X »") become
+    entities labelled CUE, their type in the span's kb_id. The gazetteer's entities stay as they
+    are; a cue's span replaces the statistical NER's guesses it overlaps (it knows the name's
+    extent and its type)."""
+    found: list[Span] = []
+    for pattern, kind in cue_patterns():
+        for match in pattern.finditer(doc.text):
+            span = doc.char_span(match.start("name"), match.end("name"), label=CUE_LABEL, kb_id=kind,
+                                 alignment_mode="expand")
+            if span is not None:
+                found.append(span)
+    if not found:
+        return doc
+    kept = [e for e in doc.ents if e.label_ == RULER_LABEL]
+    taken = {i for e in kept for i in range(e.start, e.end)}
+    for span in sorted(found, key=lambda s: (-(s.end - s.start), s.start)) + [e for e in doc.ents
+                                                                             if e.label_ != RULER_LABEL]:
+        if not taken & set(range(span.start, span.end)):
+            kept.append(span)
+            taken |= set(range(span.start, span.end))
+    doc.ents = sorted(kept, key=lambda s: s.start)
     return doc

@@ -143,7 +143,7 @@ def test_names_headed_by_a_common_noun_or_ending_in_a_place_or_legal_form() -> N
     mentions, relations = read_partners(units, subject="TWIST")
     got = {(m.canonical, m.type, m.known, m.page) for m in mentions}
     assert got == {("Ozone Studios SA", "company", False, 4), ("Festival du Film de Mons", "event", False, 4),
-                   ("Mediadev SRL", "company", False, 5), ("Université de Liège", "organisation", False, 5),
+                   ("Mediadev SRL", "company", False, 5), ("Université de Liège", "institution", False, 5),
                    ("Agence pour l'Entreprise et l'Innovation", "organisation", False, 5)}
     assert ("PRESENT_AT", "Festival du Film de Mons") in {(r.relation, r.object) for r in relations}
 
@@ -218,3 +218,19 @@ def test_held_out_discovery_of_organisations_the_gazetteer_does_not_know(tmp_pat
     print(f"\nheld-out discovery ({len(withheld)} entries withheld): recall {recall:.2f} ({found}/{found + missed}), "
           f"precision {precision:.2f} ({right}/{right + wrong})\nmissed: {misses}\nwrong: {wrongs}")
     assert recall >= HELD_OUT_RECALL and precision >= HELD_OUT_PRECISION, (misses, wrongs)
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Le cluster collabore avec le centre de recherche Materia Nova et le centre de recherche agréé Centexbel.",
+     {("Materia Nova", "institution"), ("Centexbel", "institution")}),
+    ("Les membres ont exposé au salon JEC World et au salon « K » de Düsseldorf.",
+     {("JEC World", "event"), ("K", "event")}),
+    ("Le cluster participe au projet européen « Smart Plastics 2030 » avec le cluster Plastipolis de la région "
+     "Auvergne-Rhône-Alpes.", {("Smart Plastics 2030", "project"), ("Plastipolis", "foreign_cluster")}),
+    ("Un partenariat a été noué avec l'Université de Mons et la Haute École Condorcet.",
+     {("Université de Mons", "institution"), ("Haute École Condorcet", "institution")}),
+])
+def test_names_introduced_by_cue_words_are_found_with_their_type(sentence: str, expected: set) -> None:
+    """Cue words (pipeline/data/partner_cues.yaml) introduce names the gazetteer does not hold."""
+    mentions, _ = read_partners([TextUnit(sentence, 3)], "Plastiwin")
+    assert {(m.canonical, m.type) for m in mentions if not m.known} >= expected
