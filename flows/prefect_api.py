@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 
 import httpx
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
@@ -102,16 +102,34 @@ def _wait_healthy(proc: subprocess.Popen[bytes], url: str) -> None:
     raise PrefectServerError(f"the local Prefect server did not answer at {url} within {_startup_seconds():g} s")
 
 
+LOCAL_SERVER_URL = "http://127.0.0.1:4200/api"  # where `prefect server start` listens by default
+PROBE_SECONDS = 0.3
+
+
+def running_server() -> str | None:
+    """The API of a Prefect server already running on this machine (EVALGRAPH_PREFECT_LOCAL_URL,
+    by default `prefect server start`'s address), if one answers at once: a run reports to it
+    (and shows in its UI) instead of starting a server of its own, which saves seconds."""
+    url = os.environ.get("EVALGRAPH_PREFECT_LOCAL_URL", LOCAL_SERVER_URL).rstrip("/")
+    if not url:
+        return None
+    try:
+        return url if httpx.get(f"{url}/health", timeout=PROBE_SECONDS).status_code == 200 else None
+    except httpx.HTTPError:
+        return None
+
+
 @contextmanager
 def prefect_api() -> Iterator[str]:
-    """The API URL for this run. Without PREFECT_API_URL, a local server is started here, once,
-    and its address put where every process of the run reads its settings (Dask's workers would
-    otherwise each start a server of their own)."""
+    """The API URL for this run: PREFECT_API_URL's; else a Prefect server already running
+    locally; else a local server started here, once. The address is put where every process of
+    the run reads its settings (Dask's workers would otherwise each start a server of their own)."""
     url = get_current_settings().api.url
     if url:
         yield url
         return
-    with local_server() as url:
+    found = running_server()
+    with (nullcontext(found) if found else local_server()) as url:
         before = os.environ.get("PREFECT_API_URL")
         os.environ["PREFECT_API_URL"] = url  # worker processes inherit it
         try:

@@ -22,6 +22,7 @@ from pipeline.extract import extract_document
 # folder per test session, so no result cached by an earlier version of the code is ever reused.
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="evalgraph-prefect-")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ["EVALGRAPH_PREFECT_LOCAL_URL"] = ""  # never report to a developer's running Prefect server
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")  # first start migrates SQLite
 

@@ -1,0 +1,36 @@
+"""Which Prefect API a run reports to: the user's (PREFECT_API_URL), a server already running on
+this machine, or a local server of the run's own, started once and stopped with the run."""
+
+from __future__ import annotations
+
+import os
+
+import psutil
+import pytest
+from prefect.settings import PREFECT_API_URL, temporary_settings
+
+from flows import prefect_api
+
+
+def _servers() -> set[int]:
+    me = psutil.Process(os.getpid())
+    return {p.pid for p in me.children(recursive=True) if "prefect" in " ".join(p.cmdline()) and "server" in
+            " ".join(p.cmdline())}
+
+
+def test_a_running_server_is_reused_else_one_is_started_and_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("EVALGRAPH_PREFECT_LOCAL_URL", "http://127.0.0.1:9/api")  # nothing listens there
+    assert prefect_api.running_server() is None
+    with prefect_api.prefect_api() as own:
+        started = _servers()
+        assert len(started) == 1 and own.startswith("http://127.0.0.1:")
+        monkeypatch.setenv("EVALGRAPH_PREFECT_LOCAL_URL", own)
+        # another run, while this server runs, without PREFECT_API_URL: it finds the server
+        del os.environ["PREFECT_API_URL"]
+        try:
+            with temporary_settings(restore_defaults={PREFECT_API_URL}), prefect_api.prefect_api() as reused:
+                assert reused == own and _servers() == started  # no second server
+        finally:
+            os.environ["PREFECT_API_URL"] = own
+    assert not [p for p in started if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
