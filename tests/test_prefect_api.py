@@ -22,15 +22,16 @@ def test_a_running_server_is_reused_else_one_is_started_and_stopped(monkeypatch:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("EVALGRAPH_PREFECT_LOCAL_URL", "http://127.0.0.1:9/api")  # nothing listens there
     assert prefect_api.running_server() is None
+    before = _servers()  # servers other tests of this session keep running (the deployment's)
     with prefect_api.prefect_api() as own:
-        started = _servers()
+        started = _servers() - before
         assert len(started) == 1 and own.startswith("http://127.0.0.1:")
         monkeypatch.setenv("EVALGRAPH_PREFECT_LOCAL_URL", own)
         # another run, while this server runs, without PREFECT_API_URL: it finds the server
         del os.environ["PREFECT_API_URL"]
         try:
             with temporary_settings(restore_defaults={PREFECT_API_URL}), prefect_api.prefect_api() as reused:
-                assert reused == own and _servers() == started  # no second server
+                assert reused == own and _servers() - before == started  # no second server
         finally:
             os.environ["PREFECT_API_URL"] = own
     assert not [p for p in started if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
