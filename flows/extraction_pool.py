@@ -94,7 +94,7 @@ def extraction_processes(workers: int) -> Iterator[ProcessPool | None]:
 
 
 def _failed(found: FoundFile, reason: str) -> IngestRow:
-    return IngestRow(found.source, "failed", reason=f"{found.source}: {reason}", path=found.path)
+    return IngestRow.failure(found.source, reason, found.path)
 
 
 def extract(found: FoundFile) -> IngestRow:

@@ -112,7 +112,7 @@ def _extraction_key(_context: Any, parameters: dict[str, Any]) -> str | None:
     found: FoundFile = parameters["found"]
     name = hashlib.sha256(found.source.encode()).hexdigest()[:16]
     try:
-        return f"evalgraph-extract-{sha256_of(Path(found.path))}-{name}-{extraction_version()}"
+        return f"evalgraph-extract-{found.sha256 or sha256_of(Path(found.path))}-{name}-{extraction_version()}"
     except OSError:
         return None  # unreadable file: no caching, the task reports why
 
@@ -163,7 +163,7 @@ def _extracted(future: PrefectFuture, found: FoundFile) -> IngestRow:
     if isinstance(value, ExtractionFailed):
         return value.row
     reason = describe(value) if isinstance(value, BaseException) else repr(value)
-    return IngestRow(found.source, "failed", reason=f"{found.source}: extraction crashed ({reason})", path=found.path)
+    return IngestRow.failure(found.source, f"extraction crashed ({reason})", found.path)
 
 
 def _load(batch: list[IngestRow]) -> Loaded:
@@ -174,8 +174,7 @@ def _load(batch: list[IngestRow]) -> Loaded:
         return value
     if isinstance(value, TRANSIENT_ERRORS):
         return Loaded([unavailable(r.source, value) for r in batch])
-    return Loaded([IngestRow(r.source, "failed", reason=f"{r.source}: load crashed ({value!r})", path=r.path)
-                   for r in batch])
+    return Loaded([IngestRow.failure(r.source, f"load crashed ({value!r})", r.path) for r in batch])
 
 
 INTERRUPT_CHECK_SECONDS = 0.5
@@ -288,8 +287,7 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
             move_documents(driver, decided.moves, settings.database)
             record_origins(driver, decided.origins, settings.database)
         except Neo4jError as exc:  # a move refused (its new path taken meanwhile): load those as new
-            before = [IngestRow(m.new, "failed", reason=f"{m.new}: could not be renamed from {m.old} "
-                                                        f"({getattr(exc, 'message', exc)})")
+            before = [IngestRow.failure(m.new, f"could not be renamed from {m.old} ({getattr(exc, 'message', exc)})")
                       for m in decided.moves] + [r for r in before if r.status != "moved"]
         for row in before:
             _notify("done", row)

@@ -46,6 +46,7 @@ class FoundFile:
     source: str
     path: str
     origin: str
+    sha256: str | None = None  # set once the bytes are hashed (pipeline.identity), so no one hashes them again
 
     @classmethod
     def alone(cls, path: Path) -> FoundFile:

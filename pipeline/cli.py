@@ -178,7 +178,7 @@ def ingest(
             _interrupted(list(finished.values()), queued)
             raise typer.Exit(130) from None
     rows = report.rows
-    if not any(r.status not in ("skipped",) for r in rows):
+    if all(r.status == "skipped" for r in rows):
         for r in rows:
             err.print(f"skipped {r.reason}")
         err.print(f"error: no PDF found in {' '.join(paths)}")
@@ -251,6 +251,11 @@ def _parameters(given: list[str] | None) -> dict[str, str]:
     return {k: v for k, _, v in pairs}
 
 
+def _one_line(exc: Neo4jError) -> str:
+    """Neo4j's message on one line (it spreads a syntax error over several, with a caret)."""
+    return " ".join(str(exc.message or exc).split())
+
+
 def _answer(statement: str, values: dict, what: str, write: bool = False) -> tuple[list, list[str]]:
     """Run one statement; a refused one is a one-line error naming it. Without `write`, it runs
     in a read transaction: Neo4j itself refuses any change."""
@@ -263,7 +268,7 @@ def _answer(statement: str, values: dict, what: str, write: bool = False) -> tup
         try:
             return (session.execute_write if write else session.execute_read)(run)
         except Neo4jError as exc:
-            message = " ".join(str(exc.message or exc).split())
+            message = _one_line(exc)
             if not write and "write" in message.lower() and "read" in message.lower():
                 message += " (this statement writes: add --write to allow it)"
             err.print(f"error: {what}: {escape(message)}")
@@ -362,7 +367,7 @@ def search(
         try:
             hits = find(driver, text, limit, settings.database)
         except Neo4jError as exc:
-            err.print(f"error: search {text!r}: {escape(' '.join(str(exc.message or exc).split()))}")
+            err.print(f"error: search {text!r}: {escape(_one_line(exc))}")
             raise typer.Exit(2) from None
     if as_json:
         sys.stdout.write(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2) + "\n")

@@ -38,10 +38,10 @@ class Neo4jSettings:
         )
 
 
-def stored_password() -> str | None:
+def stored_password(home: Path | None = None) -> str | None:
     """The bundled server's generated password (pipeline.neo4j_server), when NEO4J_PASSWORD is unset."""
     try:
-        return (local_server_home() / PASSWORD_FILE).read_text(encoding="utf-8").strip() or None
+        return ((home or local_server_home()) / PASSWORD_FILE).read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
 

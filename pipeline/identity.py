@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.archive import FoundFile
@@ -124,4 +124,5 @@ def plan(files: list[FoundFile], known: dict[str, KnownDocument], version: str) 
             (result.moved_unchanged if known[old].version == version else result.todo).append(f)
         else:
             result.todo.append(f)
+    result.todo = [replace(f, sha256=hashes[f.source]) for f in result.todo]
     return result

@@ -44,6 +44,11 @@ class IngestRow:
     counters: dict[str, int] = field(default_factory=dict)
     path: str = ""
 
+    @classmethod
+    def failure(cls, source: str, reason: str, path: str = "", result: ExtractionResult | None = None) -> IngestRow:
+        """A failed document: its reason starts with its identity, as every message does."""
+        return cls(source, "failed", result, f"{source}: {reason}", path=path)
+
     @property
     def records_written(self) -> int:
         return records_written(self.counters)
@@ -86,7 +91,7 @@ def extract_one(found: FoundFile) -> IngestRow:
     except DocumentReadError as exc:
         return IngestRow(source, "failed", reason=str(exc), path=found.path)
     except (OSError, MemoryError, RecursionError) as exc:
-        return IngestRow(source, "failed", reason=f"{source}: {describe(exc)}", path=found.path)
+        return IngestRow.failure(source, describe(exc), found.path)
 
 
 @dataclass
@@ -109,8 +114,7 @@ def load_many(driver: Driver, rows: list[IngestRow], database: str | None = None
     except Neo4jError as exc:
         if len(todo) == 1:
             row = todo[0]
-            refused = IngestRow(row.source, "failed", row.result,
-                                f"{row.source}: Neo4j refused the load ({exc.message})", path=row.path)
+            refused = IngestRow.failure(row.source, f"Neo4j refused the load ({exc.message})", row.path, row.result)
             return Loaded([refused if r is row else r for r in rows])
         alone = [load_many(driver, [r], database) for r in rows]
         return Loaded([r for one in alone for r in one.rows], sum(one.records_written for one in alone))
@@ -127,8 +131,8 @@ def load_one(driver: Driver, row: IngestRow, database: str | None = None) -> Ing
 
 def unavailable(source: str, exc: BaseException) -> IngestRow:
     """The row of a document whose load could not reach Neo4j, even after retries."""
-    return IngestRow(source, "failed", reason=f"{source}: Neo4j unavailable ({type(exc).__name__}: {exc}); "
-                                              "nothing of this document was written, a rerun loads it")
+    return IngestRow.failure(source, f"Neo4j unavailable ({type(exc).__name__}: {exc}); "
+                                     "nothing of this document was written, a rerun loads it")
 
 
 def finish(driver: Driver, rows: list[IngestRow], present: set[str], prune: bool, analyse: bool = True,

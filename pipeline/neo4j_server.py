@@ -19,7 +19,7 @@ from pathlib import Path
 
 from neo4j.exceptions import AuthError, ServiceUnavailable
 
-from pipeline.config import PASSWORD_FILE, PROJECT_ROOT, Neo4jSettings, make_driver
+from pipeline.config import PASSWORD_FILE, PROJECT_ROOT, Neo4jSettings, make_driver, stored_password
 
 SERVER_DIR = PROJECT_ROOT / "neo4j_server"
 LIB_DIR = SERVER_DIR / "lib"
@@ -148,7 +148,7 @@ def ensure_password(home: Path) -> tuple[str, Path | None]:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(secrets.token_urlsafe(18) + "\n")
-    return path.read_text(encoding="utf-8").strip(), path
+    return stored_password(home) or "", path
 
 
 def make_private(home: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -70,11 +71,32 @@ def driver(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
         yield drv
 
 
+def neo4j_variables(settings: Neo4jSettings) -> dict[str, str]:
+    """The environment variables that point the CLI and the flow at a database."""
+    return {"NEO4J_URI": settings.uri, "NEO4J_USER": settings.user, "NEO4J_PASSWORD": settings.password}
+
+
+@contextmanager
+def neo4j_environment(settings: Neo4jSettings) -> Iterator[None]:
+    """Point this process at `settings` for a block (a module-scoped fixture cannot monkeypatch),
+    then put the environment back as it was."""
+    env = neo4j_variables(settings)
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 @pytest.fixture
 def neo4j_env(neo4j_settings: Neo4jSettings, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Environment that points the CLI at the test database."""
-    env = {"NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
-           "NEO4J_PASSWORD": neo4j_settings.password}
+    env = neo4j_variables(neo4j_settings)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return {**os.environ, **env}
@@ -104,18 +126,7 @@ def corpus_graph(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
     `scripts/main.sh` gives a user)."""
     from flows.ingest import run_ingest
 
-    env = {"NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
-           "NEO4J_PASSWORD": neo4j_settings.password}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        with make_driver(neo4j_settings) as driver:
-            driver.execute_query("MATCH (n) DETACH DELETE n")
-            assert {r.status for r in run_ingest([str(CORPUS)], runner="threads").rows} == {"loaded"}
-            yield driver
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    with neo4j_environment(neo4j_settings), make_driver(neo4j_settings) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n")
+        assert {r.status for r in run_ingest([str(CORPUS)], runner="threads").rows} == {"loaded"}
+        yield driver

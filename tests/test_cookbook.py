@@ -6,7 +6,6 @@ Every answer asserted here follows from what those PDFs print."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from corpus_tools.synthetic import make_report
 from graph_schema import cookbook_query, query_names
 from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
 from pipeline.export import export_graph
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, neo4j_environment
 
 EVALGRAPH = PROJECT_ROOT / ".venv" / "bin" / "evalgraph"
 
@@ -44,22 +43,11 @@ def graph(neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactor
     from flows.ingest import run_ingest
 
     archive = build_archive(tmp_path_factory.mktemp("archive"))
-    env = {"NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
-           "NEO4J_PASSWORD": neo4j_settings.password}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        with make_driver(neo4j_settings) as driver:
-            driver.execute_query("MATCH (n) DETACH DELETE n")
-            report = run_ingest([str(archive)], runner="threads", workers=2)
-            assert sorted(report.counts.items()) == [("loaded", 7)]
-            yield driver
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    with neo4j_environment(neo4j_settings), make_driver(neo4j_settings) as driver:
+        driver.execute_query("MATCH (n) DETACH DELETE n")
+        report = run_ingest([str(archive)], runner="threads", workers=2)
+        assert sorted(report.counts.items()) == [("loaded", 7)]
+        yield driver
 
 
 def run(driver: Driver, name: str, **params: str | int) -> list[dict]:

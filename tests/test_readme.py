@@ -4,7 +4,6 @@ or Cypher line answers with at least one row)."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -15,7 +14,7 @@ import pytest
 from neo4j import Driver
 from openpyxl import load_workbook
 
-from pipeline.config import PROJECT_ROOT, Neo4jSettings
+from pipeline.config import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 EVALGRAPH = str(Path(sys.executable).with_name("evalgraph"))
@@ -47,13 +46,11 @@ def test_every_cypher_block_returns_rows(corpus_graph: Driver, statement: str) -
 
 
 @pytest.mark.parametrize("line", using_it_lines())
-def test_every_command_of_using_it_runs(corpus_graph: Driver, neo4j_settings: Neo4jSettings, line: str,
+def test_every_command_of_using_it_runs(corpus_graph: Driver, neo4j_env: dict[str, str], line: str,
                                         tmp_path: Path) -> None:
     for name in ("corpus", "graph_schema"):
         (tmp_path / name).symlink_to(PROJECT_ROOT / name)
-    env = {**os.environ, "NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
-           "NEO4J_PASSWORD": neo4j_settings.password}
-    done = subprocess.run([EVALGRAPH, *shlex.split(line)[1:]], cwd=tmp_path, env=env, capture_output=True,
+    done = subprocess.run([EVALGRAPH, *shlex.split(line)[1:]], cwd=tmp_path, env=neo4j_env, capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, (line, done.stderr[-3000:])
     out = done.stdout
@@ -69,14 +66,12 @@ def test_every_command_of_using_it_runs(corpus_graph: Driver, neo4j_settings: Ne
         assert int(re.search(r"(\d+) hit\(s\)", out)[1]) >= 1, line
 
 
-def test_own_cypher_is_read_only_unless_asked(corpus_graph: Driver, neo4j_settings: Neo4jSettings) -> None:
-    env = {**os.environ, "NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
-           "NEO4J_PASSWORD": neo4j_settings.password}
-    refused = subprocess.run([EVALGRAPH, "cypher", "CREATE (:Scratch {n: $n})", "-p", "n=1"], env=env,
+def test_own_cypher_is_read_only_unless_asked(corpus_graph: Driver, neo4j_env: dict[str, str]) -> None:
+    refused = subprocess.run([EVALGRAPH, "cypher", "CREATE (:Scratch {n: $n})", "-p", "n=1"], env=neo4j_env,
                              capture_output=True, text=True)
     assert refused.returncode == 2 and "add --write" in refused.stderr and "Traceback" not in refused.stderr
     assert corpus_graph.execute_query("MATCH (s:Scratch) RETURN count(s) AS n")[0][0]["n"] == 0
-    allowed = subprocess.run([EVALGRAPH, "cypher", "CREATE (:Scratch {n: $n})", "-p", "n=1", "--write"], env=env,
+    allowed = subprocess.run([EVALGRAPH, "cypher", "CREATE (:Scratch {n: $n})", "-p", "n=1", "--write"], env=neo4j_env,
                              capture_output=True, text=True)
     assert allowed.returncode == 0, allowed.stderr
     assert corpus_graph.execute_query("MATCH (s:Scratch {n: 1}) DETACH DELETE s RETURN count(*) AS n")[0][0]["n"] == 1
@@ -91,8 +86,7 @@ def test_search_finds_inflected_words_with_their_page(corpus_graph: Driver) -> N
     assert search(corpus_graph, 'AWEX:"export') is not None  # not Lucene syntax: searched as plain words
 
 
-def test_main_sh_ingests_the_corpus_as_the_readme_says(driver: Driver, neo4j_env: dict[str, str],
-                                                       neo4j_settings: Neo4jSettings) -> None:
+def test_main_sh_ingests_the_corpus_as_the_readme_says(driver: Driver, neo4j_env: dict[str, str]) -> None:
     """`bash scripts/main.sh`, the README's first command, against the test server (already
     answering, so main.sh uses it as it would a Docker one): set-up, ingest, the summary."""
     env = {**neo4j_env, "EVALGRAPH_NEO4J_HOME": str(PROJECT_ROOT / "var" / "neo4j-test")}

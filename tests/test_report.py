@@ -4,7 +4,6 @@ The screenshot is kept in var/test-artifacts/ for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from neo4j import Driver
 from playwright.sync_api import sync_playwright
 
 from pipeline.cluster_report import chromium
-from pipeline.config import PROJECT_ROOT, Neo4jSettings
+from pipeline.config import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
 EVALGRAPH = str(Path(sys.executable).with_name("evalgraph"))
@@ -25,11 +24,8 @@ NETWORK_DRAWN = """() => Math.max(0, ...[...document.querySelectorAll('canvas')]
   return n; })) > 5000"""
 
 
-def test_cluster_report_as_a_person_sees_it(corpus_graph: Driver, neo4j_settings: Neo4jSettings,
-                                             tmp_path: Path) -> None:
-    env = {**os.environ, "NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
-           "NEO4J_PASSWORD": neo4j_settings.password}
-    done = subprocess.run([EVALGRAPH, "report", "twist", "-o", str(tmp_path)], env=env, capture_output=True,
+def test_cluster_report_as_a_person_sees_it(corpus_graph: Driver, neo4j_env: dict[str, str], tmp_path: Path) -> None:
+    done = subprocess.run([EVALGRAPH, "report", "twist", "-o", str(tmp_path)], env=neo4j_env, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     page_file, pdf = tmp_path / "twist.html", tmp_path / "twist.pdf"
