@@ -25,6 +25,7 @@ class Block:
     table: LogicalTable | None = None
     size: float = 0.0
     page_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, page) after a break
+    ocr: bool = False  # read by OCR from a scanned page: its text may hold misread letters
 
     def page_at(self, offset: int) -> int:
         """The page a character of a paragraph rejoined across a page break is printed on."""
@@ -74,7 +75,7 @@ def page_blocks(page: Page, consumed: set[int], body: float) -> list[Block]:
         if group:
             text = join_text([BULLET.sub("", ln.text) if i == 0 else ln.text for i, ln in enumerate(group)])
             blocks.append(Block(_kind(group, body), text, page.number, group[0].top, [page.number],
-                                size=max(ln.size for ln in group)))
+                                size=max(ln.size for ln in group), ocr=page.ocr))
             group.clear()
 
     for line in page.lines:

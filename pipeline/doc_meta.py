@@ -52,7 +52,10 @@ def classify(pages: list[Page], blocks: list[Block], has_grids: bool) -> tuple[D
         return DocumentKind("presentation", "slides", title), None
     if POLICY.search(front):
         return DocumentKind("policy_evaluation", "grid" if has_grids else "narrative", title), None
-    cluster = find_cluster(front, "\n".join(b.full_text for b in blocks))
+    # running headers and footers count too: "Cluster X – méthode et résultats" on every page
+    # names the cluster where OCR misread its name on the title page
+    running = [line.text for page in pages for line in page.furniture]
+    cluster = find_cluster(front, "\n".join([*(b.full_text for b in blocks), *running]))
     if cluster:
         return DocumentKind("cluster_evaluation", "grid" if has_grids else "narrative", title), cluster
     return DocumentKind("unknown", "grid" if has_grids else "unknown", title), None

@@ -10,7 +10,9 @@ from pipeline.doc_meta import classify, evaluation_info
 from pipeline.figures import date_by_report, read_figures
 from pipeline.furniture import strip_furniture
 from pipeline.grid_checks import unread_grid_warnings
+from pipeline.grid_columns import join_split_headers
 from pipeline.grid_parser import parse_grid_document
+from pipeline.grid_settings import DEFAULT_SETTINGS
 from pipeline.grid_tables import find_grids
 from pipeline.organisations import document_organisations
 from pipeline.pages import read_pages, sha256_of
@@ -28,7 +30,7 @@ def extract_document(path: Path, source: str | None = None, origin: str | None =
     path = Path(path)
     name = source or path.name
     sha = sha256_of(path)
-    pages = strip_furniture(read_pages(path, name))
+    pages = strip_furniture(join_split_headers(read_pages(path, name), DEFAULT_SETTINGS))
     warnings: list[ValidationWarning] = [
         ValidationWarning(code="image_only_page", page=p.number,
                           message=f"{name}, page {p.number}: no text layer (scanned image) and no OCR "

@@ -84,6 +84,27 @@ def find_header(line: Line, settings: GridSettings) -> dict[str, Heading] | None
     return found if xs == sorted(xs) and len(line.words) <= matched + settings.header_extra_words else None
 
 
+def join_split_headers(pages: list[Page], settings: GridSettings) -> list[Page]:
+    """On scanned pages, a header row OCR read at two heights ("Thème Jugement Justification" a
+    few points above "Critère": a speck lengthened one word's box) is one line again: two
+    overlapping lines that are a header row together and not apart. In place."""
+    for page in pages:
+        if not page.ocr:
+            continue
+        lines = page.lines
+        k = 0
+        while k + 1 < len(lines):
+            a, b = lines[k], lines[k + 1]
+            overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+            if overlap >= settings.split_header_overlap * min(a.bottom - a.top, b.bottom - b.top) \
+                    and find_header(a, settings) is None and find_header(b, settings) is None:
+                joined = Line(sorted([*a.words, *b.words], key=lambda w: w.x0), a.page)
+                if find_header(joined, settings) is not None:
+                    lines[k:k + 2] = [joined]
+            k += 1
+    return pages
+
+
 def starts_grid(lines: list[Line], k: int, settings: GridSettings) -> bool:
     """Line k is a header row, or a question caption right above one."""
     return find_header(lines[k], settings) is not None or (
@@ -206,21 +227,37 @@ def _agreement(xs: list[float], tolerance: float) -> tuple[float, list[float]]:
 
 
 def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:
-    """A line that is ordinary text, not table content: its words run across a column boundary."""
-    if HEADING.match(line.text) and line.size >= settings.heading_size_ratio * min(w.size for w in line.words) \
+    """A line that is ordinary text, not table content: its words run across a column boundary.
+    On a scan, a short token OCR doubts ("RE.", a speck; "C42", a label) is no evidence either
+    way: the line is prose only if it reads as prose with and without such tokens."""
+    flow = _runs_across(line, line.words, cols, settings)
+    if flow and cols.scanned:
+        sure = [w for w in line.words if not _doubtful(w, settings)]
+        if sure and len(sure) < len(line.words):
+            return _runs_across(line, sure, cols, settings)
+    return flow
+
+
+def _doubtful(word: Word, settings: GridSettings) -> bool:
+    return word.confidence is not None and word.confidence < settings.ocr_doubtful_confidence \
+        and sum(c.isalnum() for c in word.text) <= settings.ocr_speck_letters
+
+
+def _runs_across(line: Line, words: list[Word], cols: Columns, settings: GridSettings) -> bool:
+    if HEADING.match(line.text) and line.size >= settings.heading_size_ratio * min(w.size for w in words) \
             and line.bold:
         return True
-    if line.x0 < cols.lefts[0] - settings.flow_indent:
+    if words[0].x0 < cols.lefts[0] - settings.flow_indent:
         return True
-    inner = {cols.index(w) for w in line.words}
+    inner = {cols.index(w) for w in words}
     if cols.scanned and len(inner) == 1 and None not in inner and 0 not in inner:
         # inside one column right of the first, on a scan: a cell's line whose first word OCR
         # misplaced ("C4:" read on its own, a letter lower), not prose, which starts at the margin
         return False
-    if line.words and not _at_column_start(line.words[0], cols):
+    if not _at_column_start(words[0], cols):
         return True
     inside, across = [], []
-    for a, b in itertools.pairwise(line.words):
+    for a, b in itertools.pairwise(words):
         gap = b.x0 - a.x1
         ca, cb = cols.index(a), cols.index(b)
         if ca is None or cb is None:
@@ -230,7 +267,7 @@ def is_flow(line: Line, cols: Columns, settings: GridSettings) -> bool:
         (inside if ca == cb else across).append(gap)
     if inside and across and min(across) <= settings.gutter_over_word_space * statistics.median(inside):
         return True
-    return all(cols.index(w) is None for w in line.words)
+    return all(cols.index(w) is None for w in words)
 
 
 def _at_column_start(word: Word, cols: Columns) -> bool:

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from models import Constat, Criterion, Phase, Question, ValidationWarning
 from pipeline.blocks import Block
 from pipeline.grid_tables import LogicalTable
-from pipeline.vocabulary import announced_criteria, clean_judgment, finding_marks, match_question, normalise_judgment
+from pipeline.vocabulary import (
+    announced_criteria,
+    clean_judgment,
+    finding_marks,
+    match_misread_question,
+    match_question,
+    normalise_judgment,
+)
 
 PHASE = re.compile(r"^Phase\s+(\d+)\s*[–—:-]\s*([^:]{2,60}?)\s*:\s*(.+)$", re.S)
 
@@ -62,6 +69,8 @@ def parse_grid_document(blocks: list[Block]) -> GridRecords:
             _table_records(block.table, q, out)
             continue
         caption = match_question(block.text)
+        if caption is None and block.ocr and block.kind == "heading":
+            caption = match_misread_question(block.text, max(questions, default=0) + 1)
         if caption and block.kind in ("heading", "para") and len(block.text) < 400:
             number, text = caption
             current = questions.get(number) or Question(number=number, text=_question_text(text),

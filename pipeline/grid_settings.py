@@ -17,6 +17,10 @@ class GridSettings:
     """Words a header row may hold beyond its column headings (a footnote mark, "(1)", "/")."""
     header_left_pad: float = 3.0
     """Without rules, a column's boundary sits this far left of its heading (glyph bearings)."""
+    split_header_overlap: float = 0.25
+    """On a scan, two lines overlapping by this share of the smaller one's height may be one header
+    row read at two heights (when they are a header row together and not apart); two lines of
+    one cell do not overlap at all."""
     caption_max_lines: int = 4
     """A question caption above a grid's header may wrap over this many lines."""
     caption_gap_em: float = 1.6
@@ -39,6 +43,11 @@ class GridSettings:
     ocr_text_start_em: float = 1.0
     """...on a scanned page, within this many em: OCR boxes move by a letter's width ("C4:"
     read with a speck before it)."""
+    ocr_doubtful_confidence: float = 0.5
+    """On a scanned page, a short token read with less confidence than this (a speck read as
+    "RE."; Tesseract's usual words score 0.8-0.97) does not decide whether a line is table content..."""
+    ocr_speck_letters: int = 3
+    """...'short': at most this many letters and digits."""
     left_aligned_share: float = 0.8
     """A column is left-aligned (its text start is checked) when this share of its line starts
     agree; centred judgment cells are not."""

@@ -6,13 +6,12 @@ reported, not guessed."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import shutil
 import statistics
 import subprocess
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import cache
 
@@ -89,10 +88,62 @@ DESCENDERS = set("gjpqyçQ,;()[]{}")
 CAP_HEIGHT_EM = 0.73  # height of capitals and ascenders (the usual word's ink) in font sizes
 ASCENT_EM = 0.8  # the font box a PDF word gets above its baseline, and below it:
 DESCENT_EM = OCR_DESCENT_EM
-BASELINE_SNAP_EM = 0.3  # words of one line whose baselines differ by less sit on one baseline
+BASELINE_SNAP_EM = 0.12  # words of one line whose baselines differ by less sit on one baseline (letters' baselines
+# are exact to a pixel or two; two cells of one Tesseract line may sit a fifth of an em apart)
 SIZE_CLASS_RATIO = 1.12  # measured line sizes closer than 12% are one printed size
 MIN_SIZE_SHARE = 0.75  # a line's size is at least this share of the page's usual size (odd boxes in shading)
 NOISE = re.compile(r"^[|_¦!.,:;'`\"~^°*•-]+$")  # what rule debris and dust read as
+HOCR_LINES = {"ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat"}  # Tesseract's kinds of text line
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """A word as Tesseract reads it, in pixels: its box, its confidence (0-1) and where its
+    letters stand on the line. The baseline is where its letters without a descender end: a
+    speck touching one letter lengthens the word's box, not the other letters'."""
+
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+    confidence: float
+    baseline: int | None  # None: every letter has a descender (or the word has no letter)
+
+    @property
+    def height(self) -> int:
+        return (self.baseline if self.baseline is not None else self.bottom) - self.top
+
+
+def _title(element: ET.Element) -> dict[str, list[str]]:
+    """hOCR's title attribute ('bbox 1 2 3 4; x_wconf 96') as {property: values}."""
+    fields = (part.split() for part in (element.get("title") or "").split(";"))
+    return {f[0]: f[1:] for f in fields if f}
+
+
+def _hocr_word(span: ET.Element) -> OcrWord | None:
+    props = _title(span)
+    letters = [(c.text or "", _title(c).get("x_bboxes")) for c in span if c.get("class") == "ocrx_cinfo"]
+    text = ("".join(t for t, _ in letters) if letters else "".join(span.itertext())).strip()
+    if not text or "bbox" not in props:
+        return None
+    left, top, right, bottom = (int(v) for v in props["bbox"])
+    bottoms = [int(box[3]) for t, box in letters if box and t.isalnum() and t not in DESCENDERS]
+    # the lower quartile: Tesseract stretches some letters' boxes down to the word's (a speck
+    # below, the next line's ascenders), never up
+    return OcrWord(text, left, top, right, bottom, float(props.get("x_wconf", ["0"])[0]) / 100,
+                   sorted(bottoms)[(len(bottoms) - 1) // 4] if bottoms else None)
+
+
+def read_hocr(hocr: str) -> list[list[OcrWord]]:
+    """Tesseract's hOCR (with character boxes) as its lines of words."""
+    lines = []
+    for element in ET.fromstring(hocr).iter():
+        if element.get("class") in HOCR_LINES:
+            words = [w for span in element if span.get("class") == "ocrx_word" and (w := _hocr_word(span))]
+            if words:
+                lines.append(words)
+    return lines
 
 
 def _noise(text: str, confidence: float) -> bool:
@@ -105,10 +156,12 @@ def _noise(text: str, confidence: float) -> bool:
     return confidence < 0.5 and (NOISE.match(text) is not None or (len(text) == 1 and text.islower()))
 
 
-def _baseline(row: dict, text: str, size: float, scale: float) -> float:
-    """Where the word sits: the bottom of its ink, raised by a descender's depth if it has one."""
-    bottom = (int(row["top"]) + int(row["height"])) * scale
-    return bottom - DESCENT_EM * size if DESCENDERS & set(text) else bottom
+def _baseline(word: OcrWord, size: float, scale: float) -> float:
+    """Where the word sits: its letters' baseline, or the bottom of its ink raised by a
+    descender's depth when every letter has one."""
+    if word.baseline is not None:
+        return word.baseline * scale
+    return word.bottom * scale - (DESCENT_EM * size if DESCENDERS & set(word.text) else 0.0)
 
 
 def _snap(baselines: list[float], tolerance: float, lettered: list[bool]) -> list[float]:
@@ -134,12 +187,12 @@ def _snap(baselines: list[float], tolerance: float, lettered: list[bool]) -> lis
     return snapped
 
 
-def _size_classes(sizes: dict[tuple[str, ...], float]) -> dict[tuple[str, ...], float]:
+def _size_classes(sizes: dict[int, float]) -> dict[int, float]:
     """Measured sizes wander by a point from line to line where a PDF has one size per style:
     sizes closer than SIZE_CLASS_RATIO to the next are one class, each line takes its median
     (a heading's three lines stay one heading, body lines one body)."""
     order = sorted(sizes, key=sizes.get)
-    classes: list[list[tuple[str, ...]]] = []
+    classes: list[list[int]] = []
     for key in order:
         if classes and sizes[key] <= SIZE_CLASS_RATIO * sizes[classes[-1][-1]]:
             classes[-1].append(key)
@@ -148,17 +201,18 @@ def _size_classes(sizes: dict[tuple[str, ...], float]) -> dict[tuple[str, ...], 
     return {key: statistics.median(sizes[k] for k in group) for group in classes for key in group}
 
 
-def _line_size(line: list[dict], scale: float) -> float:
-    """A line's font size, from the usual height of its words' ink (capitals and ascenders)."""
-    tall = [int(r["height"]) for r in line if any(c.isalnum() for c in r["text"]) and not set(r["text"]) <= DESCENDERS]
-    return statistics.median(tall or [int(r["height"]) for r in line]) * scale / CAP_HEIGHT_EM
+def _line_size(line: list[OcrWord], scale: float) -> float:
+    """A line's font size, from the usual height of its words' ink (capitals and ascenders)
+    above their baseline."""
+    tall = [w.height for w in line if any(c.isalnum() for c in w.text) and not set(w.text) <= DESCENDERS]
+    return statistics.median(tall or [w.bottom - w.top for w in line]) * scale / CAP_HEIGHT_EM
 
 
 def ocr_words(image: np.ndarray, dpi: int) -> list[Word]:
     """Tesseract's words, in PDF points, each with the font box a born-digital PDF would give it:
-    the size from its line's usual letter height, the baseline from its own box (lowered by its
-    descenders), so words of one printed line share top and bottom as pdfplumber's words do, even
-    where Tesseract's own "line" runs across two table rows."""
+    the size from its line's usual letter height, the baseline from its own letters, so words
+    of one printed line share top and bottom as pdfplumber's words do, even where Tesseract's
+    own "line" runs across two table rows."""
     import cv2
 
     binary = _installed_tesseract()
@@ -167,26 +221,22 @@ def ocr_words(image: np.ndarray, dpi: int) -> list[Word]:
         raise OcrError("the page picture could not be encoded for Tesseract")
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread: workers already run in parallel
     done = subprocess.run([binary, "stdin", "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION,
-                           "--dpi", str(dpi), "tsv"], input=png.tobytes(), capture_output=True, timeout=300, env=env)
+                           "--dpi", str(dpi), "-c", "hocr_char_boxes=1", "hocr"],
+                          input=png.tobytes(), capture_output=True, timeout=300, env=env)
     if done.returncode != 0:
         raise OcrError(done.stderr.decode(errors="replace").strip() or f"tesseract exited {done.returncode}")
-    rows = [r for r in csv.DictReader(io.StringIO(done.stdout.decode()), delimiter="\t", quoting=csv.QUOTE_NONE)
-            if r["level"] == "5" and (r.get("text") or "").strip() and float(r["conf"]) >= 0]
-    by_line: dict[tuple[str, ...], list[dict]] = {}
-    for row in rows:
-        by_line.setdefault((row["block_num"], row["par_num"], row["line_num"]), []).append(row)
+    lines = [[w for w in line if w.confidence >= 0] for line in read_hocr(done.stdout.decode())]
+    lines = [line for line in lines if line]
     scale = 72 / dpi
     words = []
-    sizes = _size_classes({key: _line_size(line, scale) for key, line in by_line.items()})
+    sizes = _size_classes({k: _line_size(line, scale) for k, line in enumerate(lines)})
     floor = MIN_SIZE_SHARE * statistics.median(sizes.values()) if sizes else 0.0
-    for key, line in by_line.items():
-        size = max(sizes[key], floor)
-        kept = [(r, r["text"].strip(), float(r["conf"]) / 100) for r in line]
-        kept = [(r, text, conf) for r, text, conf in kept if not _noise(text, conf)]
-        baselines = _snap([_baseline(r, text, size, scale) for r, text, _ in kept], BASELINE_SNAP_EM * size,
-                          [any(c.isalnum() for c in text) for _, text, _ in kept])
-        for (row, text, confidence), baseline in zip(kept, baselines, strict=True):
-            left, width = int(row["left"]), int(row["width"])
-            words.append(Word(text, left * scale, (left + width) * scale, baseline - ASCENT_EM * size,
-                              baseline + DESCENT_EM * size, round(size, 1), False, round(confidence, 3)))
+    for k, line in enumerate(lines):
+        size = max(sizes[k], floor)
+        kept = [w for w in line if not _noise(w.text, w.confidence)]
+        baselines = _snap([_baseline(w, size, scale) for w in kept], BASELINE_SNAP_EM * size,
+                          [any(c.isalnum() for c in w.text) for w in kept])
+        for word, baseline in zip(kept, baselines, strict=True):
+            words.append(Word(word.text, word.left * scale, word.right * scale, baseline - ASCENT_EM * size,
+                              baseline + DESCENT_EM * size, round(size, 1), False, round(word.confidence, 3)))
     return words

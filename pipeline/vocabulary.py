@@ -12,6 +12,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+import regex
 import yaml
 from pydantic import BaseModel, ConfigDict
 
@@ -111,6 +112,28 @@ def match_question(text: str) -> tuple[int, str] | None:
     if m is None:
         return None
     return int(m.group(1)), text[m.start(2):]
+
+
+OCR_CAPTION_ERRORS = 1
+"""Letters OCR may have misread in a caption's label ("QES5." for "QE5."), when its number is
+the one the document expects next: more would let ordinary headings pass for captions."""
+
+
+@_compiled
+def _misread_question_heading() -> regex.Pattern[str]:
+    """question_heading with up to OCR_CAPTION_ERRORS edits in the caption's label."""
+    return regex.compile(rf"^(?:\d+(?:[.,]\d+)*[.,]?\s+)?(?:(?:{_caption_alternatives()}){{e<={OCR_CAPTION_ERRORS}}})"
+                         rf"\s*{_NUMBER}{_SEPARATOR}(\S.*)$", regex.S | regex.BESTMATCH)
+
+
+def match_misread_question(text: str, expected: int) -> tuple[int, str] | None:
+    """A question heading OCR misread, accepted only when it asks a question and bears the
+    `expected` number (the one after the last question found):
+    'QES5. Dans quelle mesure ... ?' -> (5, 'Dans quelle mesure ... ?')."""
+    m = _misread_question_heading().match(fold(text))
+    if m is None or int(m.group(1)) != expected or "?" not in text[m.start(2):]:
+        return None
+    return expected, text[m.start(2):]
 
 
 def caption_number(text: str) -> int | None:

@@ -1,0 +1,116 @@
+"""What OCR gets wrong on archive scans, and how each slip is absorbed, one at a time and without
+Tesseract: a speck that lengthens a word's box, a header row read at two heights, a speck read
+as a short word inside a grid row, a question caption misread by a letter, a cluster name
+misread on the title page but printed in every page's running header."""
+
+from __future__ import annotations
+
+from pipeline.blocks import Block
+from pipeline.doc_meta import classify
+from pipeline.furniture import strip_furniture
+from pipeline.grid_columns import Columns, is_flow, join_split_headers
+from pipeline.grid_parser import parse_grid_document
+from pipeline.grid_settings import DEFAULT_SETTINGS
+from pipeline.ocr import read_hocr
+from pipeline.pages import Line, Page, Word
+from pipeline.vocabulary import match_misread_question
+
+HOCR = """<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><body>
+ <div class='ocr_page' title='bbox 0 0 2550 3300'>
+  <span class='ocr_line' title="bbox 950 1769 1450 1813; baseline 0 -1; x_size 30">
+   <span class='ocrx_word' title='bbox 958 1771 1010 1813; x_wconf 96'>
+    <span class='ocrx_cinfo' title='x_bboxes 958 1777 970 1798; x_conf 99'>c</span>
+    <span class='ocrx_cinfo' title='x_bboxes 971 1771 985 1813; x_conf 99'>o</span>
+    <span class='ocrx_cinfo' title='x_bboxes 986 1777 1000 1798; x_conf 99'>m</span>
+    <span class='ocrx_cinfo' title='x_bboxes 1001 1773 1010 1798; x_conf 99'>t</span>
+   </span>
+   <span class='ocrx_word' title='bbox 1020 1769 1080 1805; x_wconf 95'>
+    <span class='ocrx_cinfo' title='x_bboxes 1020 1777 1040 1805; x_conf 99'>g</span>
+    <span class='ocrx_cinfo' title='x_bboxes 1041 1777 1060 1798; x_conf 99'>u</span>
+    <span class='ocrx_cinfo' title='x_bboxes 1061 1769 1080 1798; x_conf 99'>é</span>
+   </span>
+   <span class='ocrx_word' title='bbox 1090 1777 1110 1805; x_wconf 90'>
+    <span class='ocrx_cinfo' title='x_bboxes 1090 1777 1110 1805; x_conf 99'>g</span>
+   </span>
+  </span>
+ </div>
+</body></html>"""
+
+
+def test_a_words_baseline_is_its_letters_not_its_box():
+    """A speck under the "o" stretches the first word's box 15 pixels down; its other letters
+    still end at 1798, as do the next word's letters without a descender."""
+    [line] = read_hocr(HOCR)
+    assert [w.text for w in line] == ["comt", "gué", "g"]
+    assert [w.bottom for w in line] == [1813, 1805, 1805]
+    assert [w.baseline for w in line] == [1798, 1798, None]  # "g" alone: no letter sits on the line
+    assert line[0].confidence == 0.96
+
+
+def _words(texts: list[str], x: float, top: float, gap: float = 6.0, confidence: float = 0.95) -> list[Word]:
+    words = []
+    for text in texts:
+        width = 5.0 * len(text)
+        words.append(Word(text, x, x + width, top, top + 9, 9.0, False, confidence))
+        x += width + gap
+    return words
+
+
+def test_a_header_row_read_at_two_heights_is_one_header_again():
+    upper = Line([*_words(["Thème"], 60, 68.6), *_words(["Jugement"], 306, 68.6),
+                  *_words(["Justification"], 428, 68.6)], 4)
+    lower = Line(_words(["Critère"], 184, 73.6), 4)
+    body = Line(_words(["Synergie"], 60, 90), 4)
+    page = Page(4, 612, 792, [upper, lower, body], ocr=True)
+    join_split_headers([page], DEFAULT_SETTINGS)
+    assert [ln.text for ln in page.lines] == ["Thème Critère Jugement Justification", "Synergie"]
+    # on a born-digital page, two lines are two lines
+    page = Page(4, 612, 792, [upper, lower, body], ocr=False)
+    join_split_headers([page], DEFAULT_SETTINGS)
+    assert len(page.lines) == 3
+
+
+def test_a_speck_read_as_a_short_word_does_not_end_a_grid():
+    cols = Columns(["theme", "criterion", "judgment", "justification"], [60, 228, 394, 561], 792,
+                   text_starts=[63, None, 397, 563.5], start_tolerance=9.2, scanned=True)
+    row = _words(["Partenariats", "entre", "membres"], 63, 107) + _words(["Non", "atteint"], 397, 107)
+    speck = Word("RE.", 574, 589, 107, 116, 9.0, False, 0.24)
+    assert not is_flow(Line(row, 5), cols, DEFAULT_SETTINGS)
+    assert not is_flow(Line([*row, speck], 5), cols, DEFAULT_SETTINGS)
+    # the same token read with confidence is a word out of place: the line runs across the columns
+    sure = Word("RE.", 574, 589, 107, 116, 9.0, False, 0.95)
+    assert is_flow(Line([*row, sure], 5), cols, DEFAULT_SETTINGS)
+    # a finding label OCR doubts still opens its cell
+    label = _words(["C42"], 563.5, 107, confidence=0.47) + _words([":", "Le", "cluster"], 582.7, 107)
+    assert not is_flow(Line([*row, *label], 5), cols, DEFAULT_SETTINGS)
+
+
+def test_a_caption_misread_by_a_letter_is_the_next_question_only():
+    assert match_misread_question("6. QES5. Dans quelle mesure la stratégie aide-t-elle ?", 5) == (
+        5, "Dans quelle mesure la stratégie aide-t-elle ?")
+    assert match_misread_question("Question évaluatlve n°3 – Dans quelle mesure ?", 3) == (3, "Dans quelle mesure ?")
+    assert match_misread_question("6. QES5. Dans quelle mesure la stratégie aide-t-elle ?", 4) is None
+    assert match_misread_question("Le 5 mai, le cluster a tenu son assemblée.", 5) is None  # asks nothing
+
+
+def test_a_misread_caption_opens_its_question_on_a_scanned_page_only():
+    def blocks(ocr: bool) -> list[Block]:
+        return [Block("heading", "QE4. Dans quelle mesure le cluster est-il organisé ?", 9, 80, [9], ocr=ocr),
+                Block("heading", "QES5. Dans quelle mesure la stratégie aide-t-elle ?", 10, 80, [10], ocr=ocr)]
+
+    assert [q.number for q in parse_grid_document(blocks(ocr=True)).questions] == [4, 5]
+    assert [q.number for q in parse_grid_document(blocks(ocr=False)).questions] == [4]
+
+
+def test_the_running_header_names_the_cluster_the_title_page_misread():
+    def page(number: int, *texts: str) -> Page:
+        lines = [Line(_words(["Cluster", "Infopôle", "-", "méthode", "et", "résultats", "-", "2014"], 60, 36), number)]
+        lines += [Line(_words(t.split(), 60, 120 + 20 * k), number) for k, t in enumerate(texts)]
+        return Page(number, 612, 792, lines, ocr=True)
+
+    pages = strip_furniture([page(1, "Infopêle", "Évaluation du cluster - synthèse"),
+                             *(page(n, "Le cluster a mené ses actions.") for n in range(2, 6))])
+    blocks = [Block("para", ln.text, p.number, ln.top, [p.number]) for p in pages for ln in p.lines]
+    kind, cluster = classify(pages, blocks, has_grids=True)
+    assert (kind.doc_type, cluster) == ("cluster_evaluation", "Infopôle")
