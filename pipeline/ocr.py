@@ -225,8 +225,7 @@ def ocr_words(image: np.ndarray, dpi: int) -> list[Word]:
                           input=png.tobytes(), capture_output=True, timeout=300, env=env)
     if done.returncode != 0:
         raise OcrError(done.stderr.decode(errors="replace").strip() or f"tesseract exited {done.returncode}")
-    lines = [[w for w in line if w.confidence >= 0] for line in read_hocr(done.stdout.decode())]
-    lines = [line for line in lines if line]
+    lines = read_hocr(done.stdout.decode())
     scale = 72 / dpi
     words = []
     sizes = _size_classes({k: _line_size(line, scale) for k, line in enumerate(lines)})

@@ -5,11 +5,12 @@ hit shown with its document, page and the passage around the words searched for.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from neo4j import Driver
 from neo4j.exceptions import ClientError
+
+from pipeline.vocabulary import fold
 
 INDEX = "report_text"
 PASSAGE_CHARS = 220
@@ -34,17 +35,13 @@ class Hit:
     passage: str
 
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
-
-
 def passage(text: str, query: str, width: int = PASSAGE_CHARS) -> str:
     """The part of `text` around the first word of `query` it holds (compared without accents or
     case, by the word's first five letters: the index finds "partenariats" for "partenariat")."""
     text = " ".join(text.split())
-    folded = _fold(text)
+    folded = fold(text)
     at = -1
-    for word in re.findall(r"\w+", _fold(query)):
+    for word in re.findall(r"\w+", fold(query)):
         at = folded.find(word[:5]) if len(word) > 2 else -1
         if at >= 0:
             break

@@ -82,7 +82,9 @@ def clear_caches() -> None:
 
 # ---------------------------------------------------------------- questions
 
-_NUMBER = r"(?:n\s*[°ºo]\.?\s*)?(\d{1,2})"
+_SECTION = r"(?:\d+(?:[.,]\d+)*[.,]?\s+)?"  # "3. " before a heading; a comma where OCR misread the dot
+_NUMBER_MARK = r"(?:n\s*[°ºo]\.?\s*)?"  # "n°2"
+_NUMBER = rf"{_NUMBER_MARK}(\d{{1,2}})"
 _SEPARATOR = r"(?:\s*[:.–—-]\s*|\s+)"
 
 
@@ -101,9 +103,7 @@ def question_caption() -> re.Pattern[str]:
 def question_heading() -> re.Pattern[str]:
     """A whole question heading, section number allowed: group 1 the number, group 2 the text.
     Matched on folded text; the text is then cut from the original at the same offset."""
-    # the section number may end in a comma where OCR misread its dot ("5, Question d'évaluation 4")
-    return re.compile(rf"^(?:\d+(?:[.,]\d+)*[.,]?\s+)?(?:{_caption_alternatives()})\s*{_NUMBER}{_SEPARATOR}(\S.*)$",
-                      re.S)
+    return re.compile(rf"^{_SECTION}(?:{_caption_alternatives()})\s*{_NUMBER}{_SEPARATOR}(\S.*)$", re.S)
 
 
 def match_question(text: str) -> tuple[int, str] | None:
@@ -125,10 +125,10 @@ OCR_DIGITS = {"l": "1", "i": "1", "|": "1", "o": "0", "s": "5", "b": "8"}
 def _misread_question_headings() -> list[regex.Pattern[str]]:
     """question_heading with up to OCR_CAPTION_ERRORS edits in the caption's label; its number
     in digits, then with letters read for digits (tried second: "QES5" is QE5, not QE55)."""
-    label = rf"^(?:\d+(?:[.,]\d+)*[.,]?\s+)?(?:(?:{_caption_alternatives()}){{e<={OCR_CAPTION_ERRORS}}})\s*"
+    label = rf"^{_SECTION}(?:(?:{_caption_alternatives()}){{e<={OCR_CAPTION_ERRORS}}})\s*"
     misread = "[\\d" + regex.escape("".join(OCR_DIGITS)) + "]"
     return [regex.compile(rf"{label}{number}{_SEPARATOR}(\S.*)$", regex.S | regex.BESTMATCH)
-            for number in (_NUMBER, rf"(?:n\s*[°ºo]\.?\s*)?({misread}{{1,2}})")]
+            for number in (_NUMBER, rf"{_NUMBER_MARK}({misread}{{1,2}})")]
 
 
 def match_misread_question(text: str, expected: int) -> tuple[int, str] | None:
