@@ -19,7 +19,8 @@ from PIL import Image
 # the LibreOffice reports that the tests and the benchmark also read as scans: every ruling
 # style, both orientations, the three wordings
 SCAN_SAMPLE = ("lo_question_evaluation_ruled_portrait_101", "lo_question_evaluative_hrules_landscape_112",
-               "lo_qe_shaded_portrait_121", "lo_question_evaluation_unruled_portrait_107")
+               "lo_qe_shaded_portrait_121", "lo_question_evaluation_unruled_portrait_107",
+               "lo_qe_hrules_landscape_120")
 
 
 def scan_page(image: Image.Image, rng: random.Random, max_skew: float = 1.0) -> Image.Image:

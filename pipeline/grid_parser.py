@@ -33,9 +33,9 @@ class GridRecords:
     warnings: list[ValidationWarning] = field(default_factory=list)
 
 
-def split_constats(text: str) -> tuple[list[tuple[int, str]], str]:
+def split_constats(text: str, ocr: bool = False) -> tuple[list[tuple[int, str]], str]:
     """'Constat 1 : a Constat 2 : b' -> ([(1, 'a'), (2, 'b')], text before the first constat)."""
-    marks = finding_marks(text)
+    marks = finding_marks(text, ocr)
     found = []
     for k, (number, _, body_start) in enumerate(marks):
         end = marks[k + 1][1] if k + 1 < len(marks) else len(text)
@@ -66,7 +66,7 @@ def parse_grid_document(blocks: list[Block]) -> GridRecords:
                 q = questions.setdefault(0, Question(number=0, text="", page=block.page))
             current, after_table = q, True
             has_table.add(q.number)
-            _table_records(block.table, q, out)
+            _table_records(block.table, q, out, block.ocr)
             continue
         caption = match_question(block.text)
         if caption is None and block.ocr and block.kind == "heading":
@@ -111,8 +111,9 @@ def _question_for_table(table: LogicalTable, current: Question | None, questions
     return current
 
 
-def _table_records(table: LogicalTable, q: Question, out: GridRecords) -> None:
-    """Logical rows -> criteria; a merged (None) or empty cell takes the value of the span above."""
+def _table_records(table: LogicalTable, q: Question, out: GridRecords, ocr: bool = False) -> None:
+    """Logical rows -> criteria; a merged (None) or empty cell takes the value of the span above.
+    `ocr`: the table was read by OCR, its finding labels may hold misread digits."""
     theme: str | None = None
     text, text_owner = "", None
     judgment: str | None = None
@@ -135,7 +136,7 @@ def _table_records(table: LogicalTable, q: Question, out: GridRecords) -> None:
         found: list[tuple[int, str]] = []
         lead = ""
         if just_cell:
-            found, lead = split_constats(just_cell)
+            found, lead = split_constats(just_cell, ocr)
         norm, level = normalise_judgment(judgment)
         crit = Criterion(
             id=cid, question=q.number, index=base + k + 1, theme=theme, text=text, judgment=judgment,

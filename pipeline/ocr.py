@@ -11,19 +11,23 @@ import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 from pipeline.limits import Limits, limits
 from pipeline.pages import OCR_DESCENT_EM, HRule, VRule, Word
-from pipeline.scan_image import clean_page
+from pipeline.scan_image import TableRegion, clean_page, table_regions
 
 RESOLUTION = 300  # dpi the page is rendered at: Tesseract reads 8-10 point text best from about 300
 LANGUAGE = "fra"
 PAGE_SEGMENTATION = "3"  # Tesseract's automatic layout analysis; the rules are erased beforehand
+COLUMN_SEGMENTATION = "4"  # a table column: one column of text of varying sizes (the automatic
+# analysis drops a lone short word such as a header cell's "Axe" above an empty band)
 
 
 class OcrError(RuntimeError):
@@ -78,13 +82,14 @@ def read_scanned_page(page) -> ScannedPage:  # page: pdfplumber.page.Page
     _installed_tesseract()  # before the page is rendered and cleaned for nothing
     resolution = render_resolution(float(page.width), float(page.height))
     clean = clean_page(render(page, resolution), resolution)
-    words = ocr_words(clean.image, resolution)
+    words = ocr_words(clean.image, resolution, table_regions(clean.image, resolution))
     confidences = [w.confidence for w in words if w.confidence is not None]
     return ScannedPage(words, clean.hrules, clean.vrules, clean.skew,
                        statistics.fmean(confidences) if confidences else None)
 
 
 DESCENDERS = set("gjpqyçQ,;()[]{}")
+TALL = set("ABCDEFGHIKLMNOPRSTUVWXYZ0123456789bdfhkl")  # letters that reach the cap height or above
 CAP_HEIGHT_EM = 0.73  # height of capitals and ascenders (the usual word's ink) in font sizes
 ASCENT_EM = 0.8  # the font box a PDF word gets above its baseline, and below it:
 DESCENT_EM = OCR_DESCENT_EM
@@ -109,6 +114,7 @@ class OcrWord:
     bottom: int
     confidence: float
     baseline: int | None  # None: every letter has a descender (or the word has no letter)
+    ascent: int | None = None  # the median height of its capitals, digits and ascenders above the baseline
 
     @property
     def height(self) -> int:
@@ -131,19 +137,83 @@ def _hocr_word(span: ET.Element) -> OcrWord | None:
     bottoms = [int(box[3]) for t, box in letters if box and t.isalnum() and t not in DESCENDERS]
     # the lower quartile: Tesseract stretches some letters' boxes down to the word's (a speck
     # below, the next line's ascenders), never up
-    return OcrWord(text, left, top, right, bottom, float(props.get("x_wconf", ["0"])[0]) / 100,
-                   sorted(bottoms)[(len(bottoms) - 1) // 4] if bottoms else None)
+    baseline = sorted(bottoms)[(len(bottoms) - 1) // 4] if bottoms else None
+    # the median tall letter: a speck above one letter stretches its box, not the others'
+    tops = [int(box[1]) for t, box in letters if box and t in TALL]
+    ascent = baseline - int(statistics.median(tops)) if tops and baseline is not None else None
+    return OcrWord(text, left, top, right, bottom, float(props.get("x_wconf", ["0"])[0]) / 100, baseline, ascent)
 
 
-def read_hocr(hocr: str) -> list[list[OcrWord]]:
-    """Tesseract's hOCR (with character boxes) as its lines of words."""
+def _lines(root: ET.Element) -> list[list[OcrWord]]:
     lines = []
-    for element in ET.fromstring(hocr).iter():
+    for element in root.iter():
         if element.get("class") in HOCR_LINES:
             words = [w for span in element if span.get("class") == "ocrx_word" and (w := _hocr_word(span))]
             if words:
                 lines.append(words)
     return lines
+
+
+def read_hocr(hocr: str) -> list[list[OcrWord]]:
+    """Tesseract's hOCR (with character boxes) as its lines of words."""
+    return _lines(ET.fromstring(hocr))
+
+
+def read_hocr_pages(hocr: str) -> list[list[list[OcrWord]]]:
+    """The lines of each picture of a multi-picture hOCR, in the order Tesseract was given them."""
+    return [_lines(page) for page in ET.fromstring(hocr).iter() if page.get("class") == "ocr_page"]
+
+
+def _moved(word: OcrWord, dx: int, dy: int) -> OcrWord:
+    return replace(word, left=word.left + dx, right=word.right + dx, top=word.top + dy, bottom=word.bottom + dy,
+                   baseline=None if word.baseline is None else word.baseline + dy)
+
+
+STRIP_MARGIN = 12  # white pixels around a column's picture: Tesseract misses letters touching the edge
+
+
+Picture = tuple[np.ndarray, int, int]  # pixels, and the page's (x, y) of its top left corner
+
+
+def _pictures(image: np.ndarray, regions: list[TableRegion]) -> tuple[Picture, list[Picture]]:
+    """What Tesseract reads, with where each picture sits on the page: the page with its table
+    regions blanked (text in page context), and each column of each region on its own."""
+    page = image.copy()
+    columns = []
+    for region in regions:
+        page[region.top:region.bottom, region.columns[0][0]:region.columns[-1][1]] = 255
+        for left, right in region.columns:
+            strip = np.pad(image[region.top:region.bottom, left:right], STRIP_MARGIN, constant_values=255)
+            columns.append((strip, left - STRIP_MARGIN, region.top - STRIP_MARGIN))
+    return (page, 0, 0), columns
+
+
+def _tesseract_lines(pictures: list[Picture], dpi: int, segmentation: str) -> list[list[OcrWord]]:
+    """One Tesseract run (its French model loaded once) over every picture, given as a list of
+    files; the lines of each, moved to where the picture sits on the page."""
+    import cv2
+
+    binary = _installed_tesseract()
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread: workers already run in parallel
+    with tempfile.TemporaryDirectory(prefix="evalgraph-ocr-") as folder:
+        paths = []
+        for k, (picture, _, _) in enumerate(pictures):
+            path = Path(folder) / f"{k}.png"
+            if not cv2.imwrite(str(path), picture):
+                raise OcrError("the page picture could not be written for Tesseract")
+            paths.append(str(path))
+        listing = Path(folder) / "pictures.txt"
+        listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        done = subprocess.run([binary, str(listing), "stdout", "-l", LANGUAGE, "--psm", segmentation,
+                               "--dpi", str(dpi), "-c", "hocr_char_boxes=1", "hocr"],
+                              capture_output=True, timeout=300, env=env)
+    if done.returncode != 0:
+        raise OcrError(done.stderr.decode(errors="replace").strip() or f"tesseract exited {done.returncode}")
+    pages = read_hocr_pages(done.stdout.decode())
+    if len(pages) != len(pictures):
+        raise OcrError(f"Tesseract read {len(pages)} of {len(pictures)} pictures of the page")
+    return [[_moved(w, dx, dy) for w in line] for lines, (_, dx, dy) in zip(pages, pictures, strict=True)
+            for line in lines]
 
 
 def _noise(text: str, confidence: float) -> bool:
@@ -164,12 +234,12 @@ def _baseline(word: OcrWord, size: float, scale: float) -> float:
     return word.bottom * scale - (DESCENT_EM * size if DESCENDERS & set(word.text) else 0.0)
 
 
-def _snap(baselines: list[float], tolerance: float, lettered: list[bool]) -> list[float]:
+def _snap(baselines: list[float], tolerance: float, anchors: list[bool]) -> list[float]:
     """Baselines within `tolerance` of their neighbours are one printed line: each takes the
     group's median (a speck of dust under a word must not move it to another line). Groups
-    further apart stay apart: Tesseract's "line" may run across two table rows. A token with
-    no letter or digit (a dash, a colon) has no baseline of its own: it takes the nearest."""
-    anchored = [i for i in range(len(baselines)) if lettered[i]]
+    further apart stay apart: Tesseract's "line" may run across two table rows. A token that
+    is no anchor takes the nearest group's baseline (see _anchors)."""
+    anchored = [i for i in range(len(baselines)) if anchors[i]]
     order = sorted(anchored, key=lambda i: baselines[i])
     snapped = list(baselines)
     group: list[int] = []
@@ -182,9 +252,16 @@ def _snap(baselines: list[float], tolerance: float, lettered: list[bool]) -> lis
             snapped[k] = middle
         group = [i] if i is not None else []
     for i in range(len(baselines)):
-        if not lettered[i] and anchored:
+        if not anchors[i] and anchored:
             snapped[i] = min((snapped[k] for k in anchored), key=lambda b: abs(b - baselines[i]))
     return snapped
+
+
+def _anchors(words: list[OcrWord]) -> list[bool]:
+    """Which words' baselines place their line: those of two letters or digits or more. A dash
+    or a colon has no baseline of its own, and one letter's box ("1" in "Question 1 :") is
+    stretched whole by a speck below it, where a longer word's other letters are not."""
+    return [sum(c.isalnum() for c in w.text) >= 2 for w in words]
 
 
 def _size_classes(sizes: dict[int, float]) -> dict[int, float]:
@@ -202,30 +279,26 @@ def _size_classes(sizes: dict[int, float]) -> dict[int, float]:
 
 
 def _line_size(line: list[OcrWord], scale: float) -> float:
-    """A line's font size, from the usual height of its words' ink (capitals and ascenders)
-    above their baseline."""
+    """A line's font size, from the usual height of its capitals and ascenders above their
+    baseline; from its words' ink when no letter reaches that high. A table cell's line has two
+    or three words: one word's box stretched by a speck or shading must not set the size."""
+    ascents = [w.ascent for w in line if w.ascent is not None]
+    if ascents:
+        return statistics.median(ascents) * scale / CAP_HEIGHT_EM
     tall = [w.height for w in line if any(c.isalnum() for c in w.text) and not set(w.text) <= DESCENDERS]
     return statistics.median(tall or [w.bottom - w.top for w in line]) * scale / CAP_HEIGHT_EM
 
 
-def ocr_words(image: np.ndarray, dpi: int) -> list[Word]:
+def ocr_words(image: np.ndarray, dpi: int, regions: list[TableRegion] = ()) -> list[Word]:
     """Tesseract's words, in PDF points, each with the font box a born-digital PDF would give it:
     the size from its line's usual letter height, the baseline from its own letters, so words
     of one printed line share top and bottom as pdfplumber's words do, even where Tesseract's
-    own "line" runs across two table rows."""
-    import cv2
-
-    binary = _installed_tesseract()
-    ok, png = cv2.imencode(".png", image)
-    if not ok:
-        raise OcrError("the page picture could not be encoded for Tesseract")
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # one thread: workers already run in parallel
-    done = subprocess.run([binary, "stdin", "stdout", "-l", LANGUAGE, "--psm", PAGE_SEGMENTATION,
-                           "--dpi", str(dpi), "-c", "hocr_char_boxes=1", "hocr"],
-                          input=png.tobytes(), capture_output=True, timeout=300, env=env)
-    if done.returncode != 0:
-        raise OcrError(done.stderr.decode(errors="replace").strip() or f"tesseract exited {done.returncode}")
-    lines = read_hocr(done.stdout.decode())
+    own "line" runs across two table rows. Each column of a table region is read on its own."""
+    page, columns = _pictures(image, list(regions))
+    # two runs, one page segmentation mode each (the model loads in about 0.1 s)
+    lines = _tesseract_lines([page], dpi, PAGE_SEGMENTATION)
+    if columns:
+        lines += _tesseract_lines(columns, dpi, COLUMN_SEGMENTATION)
     scale = 72 / dpi
     words = []
     sizes = _size_classes({k: _line_size(line, scale) for k, line in enumerate(lines)})
@@ -233,8 +306,7 @@ def ocr_words(image: np.ndarray, dpi: int) -> list[Word]:
     for k, line in enumerate(lines):
         size = max(sizes[k], floor)
         kept = [w for w in line if not _noise(w.text, w.confidence)]
-        baselines = _snap([_baseline(w, size, scale) for w in kept], BASELINE_SNAP_EM * size,
-                          [any(c.isalnum() for c in w.text) for w in kept])
+        baselines = _snap([_baseline(w, size, scale) for w in kept], BASELINE_SNAP_EM * size, _anchors(kept))
         for word, baseline in zip(kept, baselines, strict=True):
             words.append(Word(word.text, word.left * scale, word.right * scale, baseline - ASCENT_EM * size,
                               baseline + DESCENT_EM * size, round(size, 1), False, round(word.confidence, 3)))

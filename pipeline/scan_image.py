@@ -10,6 +10,7 @@ straightened first, by the angle that makes its rows of ink sharpest.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -40,6 +41,21 @@ class ScanSettings:
     so letters vanish from it, narrower than a shaded cell, so its tone stays."""
     despeckle: int = 3
     """Median filter size: removes dust a pixel or two wide, keeps 8-point letters at 300 dpi."""
+    min_gutter_inches: float = 0.1
+    """A column gutter is at least this wide: a word processor pads each side of a cell by 0.1 to
+    0.2 cm and the longest line of a ragged column may reach its padding; word spaces, even
+    stretched in a justified line, stay narrower and do not line up over several lines."""
+    gutter_em: float = 0.8
+    """A region starts on a band (one line, about an em high) with a gutter at least this share of
+    the band's height as well: a heading's word spaces are wide in inches, narrow in its size."""
+    min_column_inches: float = 0.4
+    """A table column is at least this wide; a bullet's or a paragraph number's column is not one."""
+    min_gutter_lines: int = 2
+    """Bands of ink (lines, or rows whose lines interleave) with text on both sides of a gutter:
+    a header row and one row make a table; one line of a heading with a wide space does not."""
+    dust_inches: float = 0.025
+    """Specks of ink no taller and no wider than this are dust, a period or an accent: left out
+    when gutters are sought, so that dust in a gutter does not close it."""
 
 
 DEFAULT_SCAN = ScanSettings()
@@ -140,3 +156,89 @@ def clean_page(grey: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_SCAN
     for x, y, w, h in (*horizontal, *vertical):
         erased[max(0, y - m):y + h + m, max(0, x - m):x + w + m] = 255
     return CleanPage(erased, dpi, angle, hrules, vrules)
+
+
+@dataclass(frozen=True)
+class TableRegion:
+    """Where text stands in columns (pixels of the clean picture): the rows' extent and each
+    column's x-range, gutter to gutter. OCR reads each column on its own: Tesseract's layout
+    analysis, reading the whole page, joins cells of one row into a line and then mixes the
+    lines of columns whose line pitches differ (a Constats cell beside wrapped Thème cells)."""
+
+    top: int
+    bottom: int
+    columns: list[tuple[int, int]]
+
+
+def _letters(ink: np.ndarray, dpi: int, settings: ScanSettings) -> np.ndarray:
+    """The ink without its dust (specks smaller than settings.dust_inches both ways)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    speck = settings.dust_inches * dpi
+    keep = (stats[:, cv2.CC_STAT_WIDTH] > speck) | (stats[:, cv2.CC_STAT_HEIGHT] > speck)
+    keep[0] = False
+    return keep[labels]
+
+
+def _bands(letters: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of pixel rows holding ink: a line of text, or the rows of a table whose columns'
+    lines interleave. Two bands are always apart by a row of white across the page."""
+    inked = np.concatenate(([False], letters.any(axis=1), [False]))
+    edges = np.flatnonzero(np.diff(inked.astype(np.int8)))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _gutters(ink_columns: np.ndarray, width: int) -> list[tuple[int, int]]:
+    """White runs at least `width` wide between the first and the last inked column."""
+    inked = np.flatnonzero(ink_columns)
+    if len(inked) == 0:
+        return []
+    gaps = np.flatnonzero(np.diff(inked) > width)
+    return [(int(inked[g]) + 1, int(inked[g + 1])) for g in gaps]
+
+
+def _columns(band_ink: list[np.ndarray], width: int, min_column: int, min_lines: int) -> list[tuple[int, int]]:
+    """The columns the bands of one region share: split at every gutter of their union that
+    enough bands have text on both sides of, merging columns narrower than min_column."""
+    union = np.logical_or.reduce(band_ink)
+    inked = np.flatnonzero(union)
+    cuts = []
+    for start, end in _gutters(union, width):
+        crossing = sum(1 for ink in band_ink if ink[:start].any() and ink[end:].any())
+        if crossing >= min_lines:
+            cuts.append((start + end) // 2)
+    edges = [int(inked[0]), *cuts, int(inked[-1]) + 1]
+    columns: list[tuple[int, int]] = []
+    for left, right in pairwise(edges):
+        if columns and (right - left < min_column or columns[-1][1] - columns[-1][0] < min_column):
+            columns[-1] = (columns[-1][0], right)
+        else:
+            columns.append((left, right))
+    return columns
+
+
+def table_regions(image: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_SCAN) -> list[TableRegion]:
+    """Regions whose text stands in columns, found from whitespace alone (a projection over all
+    the region's lines, so unruled and ruled tables alike): consecutive bands are one region as
+    long as some gutter stays white through all of them. Prose ends a region: its lines fill
+    the width, and its word spaces neither reach a gutter's width nor line up."""
+    letters = _letters(_ink(image, settings), dpi, settings)
+    width = max(2, int(settings.min_gutter_inches * dpi))
+    min_column = int(settings.min_column_inches * dpi)
+    regions: list[TableRegion] = []
+    run: list[tuple[int, int, np.ndarray]] = []
+
+    def close() -> None:
+        if len(run) >= settings.min_gutter_lines:
+            columns = _columns([ink for _, _, ink in run], width, min_column, settings.min_gutter_lines)
+            if len(columns) > 1:
+                regions.append(TableRegion(run[0][0], run[-1][1], columns))
+        run.clear()
+
+    for top, bottom in _bands(letters):
+        ink = letters[top:bottom].any(axis=0)
+        if run and not _gutters(np.logical_or.reduce([*(i for _, _, i in run), ink]), width):
+            close()
+        if run or _gutters(ink, max(width, int(settings.gutter_em * (bottom - top)))):
+            run.append((top, bottom, ink))
+    close()
+    return regions

@@ -37,5 +37,5 @@ def _digest(files: tuple[tuple[str, int, int], ...]) -> str:
 
 
 def extraction_version() -> str:
-    """'0.8.1+3f2a…': the pipeline version, then the first 12 hex digits of the knowledge digest."""
+    """'0.8.2+3f2a…': the pipeline version, then the first 12 hex digits of the knowledge digest."""
     return f"{PIPELINE_VERSION}+{knowledge_digest()[:12]}"

@@ -231,15 +231,40 @@ def finding_paragraph() -> re.Pattern[str]:
     return re.compile(rf"(?:^|(?<=\s)){wording().finding_paragraph}")
 
 
-def finding_marks(text: str) -> list[tuple[int, int, int]]:
+@_compiled
+def _misread_finding_label() -> re.Pattern[str]:
+    """finding_label with letters OCR reads for digits in its number ("CS :" for "C5 :")."""
+    number = "([\\d" + re.escape("".join(OCR_DIGITS)) + "]{1,3})"
+    labels = (label.replace(r"(\d+)", number) for label in wording().finding_labels)
+    alternatives = "|".join(f"(?:{label})" for label in labels)
+    return re.compile(rf"(?:^|(?<=\s))(?:{alternatives})\s*", re.IGNORECASE)
+
+
+def _misread_marks(text: str, marks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """marks, with the labels OCR misread that carry the number after the finding before them
+    ("C4 : ... CS : ..."): the sequence, not the letters, makes them labels."""
+    for m in _misread_finding_label().finditer(text):
+        digits = next(g for g in m.groups() if g)
+        if digits.isdigit() or any(start <= m.start() < end for _, start, end in marks):
+            continue
+        before = [number for number, start, _ in marks if start < m.start()]
+        number = int("".join(OCR_DIGITS.get(c, c) for c in digits.lower()))
+        if before and number == before[-1] + 1:
+            marks = sorted([*marks, (number, m.start(), m.end())], key=lambda mark: mark[1])
+    return marks
+
+
+def finding_marks(text: str, ocr: bool = False) -> list[tuple[int, int, int]]:
     """(number, start of the label, start of the finding's text) of every finding label.
 
     Labelled findings ("Constat 12 :", "C12 :") count wherever they are. A bare numbered
     paragraph ("12. ...") counts at the start of the cell, or when it carries the next number
-    after the previous finding: elsewhere a number and a dot end a sentence ("... en 2007. ")."""
+    after the previous finding: elsewhere a number and a dot end a sentence ("... en 2007. ").
+    In text read by OCR, a label whose number has a letter read for a digit counts when it
+    carries the next number."""
     marks = [(int(next(g for g in m.groups() if g)), m.start(), m.end()) for m in finding_label().finditer(text)]
     if marks:
-        return marks
+        return _misread_marks(text, marks) if ocr else marks
     for m in finding_paragraph().finditer(text):
         number = int(m.group(1))
         if (not marks and not text[: m.start()].strip()) or (marks and number == marks[-1][0] + 1):

@@ -1,9 +1,13 @@
 """What OCR gets wrong on archive scans, and how each slip is absorbed, one at a time and without
 Tesseract: a speck that lengthens a word's box, a header row read at two heights, a speck read
 as a short word inside a grid row, a question caption misread by a letter, a cluster name
-misread on the title page but printed in every page's running header."""
+misread on the title page but printed in every page's running header; and where a picture's
+text stands in columns, so that OCR reads each column on its own."""
 
 from __future__ import annotations
+
+import cv2
+import numpy as np
 
 from pipeline.blocks import Block
 from pipeline.doc_meta import classify
@@ -13,7 +17,8 @@ from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_settings import DEFAULT_SETTINGS
 from pipeline.ocr import read_hocr
 from pipeline.pages import Line, Page, Word
-from pipeline.vocabulary import match_misread_question
+from pipeline.scan_image import table_regions
+from pipeline.vocabulary import finding_marks, match_misread_question
 
 HOCR = """<?xml version="1.0" encoding="UTF-8"?>
 <html xmlns="http://www.w3.org/1999/xhtml"><body>
@@ -116,3 +121,55 @@ def test_the_running_header_names_the_cluster_the_title_page_misread():
     blocks = [Block("para", ln.text, p.number, ln.top, [p.number]) for p in pages for ln in p.lines]
     kind, cluster = classify(pages, blocks, has_grids=True)
     assert (kind.doc_type, cluster) == ("cluster_evaluation", "Infopôle")
+
+
+def _picture(lines: list[tuple[int, int, str]], height: int = 1400) -> np.ndarray:
+    """A white 300 dpi page with text drawn at (x, baseline): about 9 points, letters 25 px."""
+    page = np.full((height, 2550), 255, np.uint8)
+    for x, y, text in lines:
+        cv2.putText(page, text, (x, y), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 0, 2)
+    return page
+
+
+PROSE = ("Le cluster developpe des partenariats avec les poles de competitivite et les universites de la region, "
+         "et ses membres participent aux salons")  # 2,100 px from x=150: the width of the text block
+
+
+def test_text_in_columns_is_a_table_region_split_at_its_gutters():
+    """A header row, then rows whose first and last columns wrap at different line pitches (a
+    Constats cell beside wrapped themes): one region, four columns, between the two paragraphs.
+    Specks of dust in a gutter do not close it."""
+    table = [(150, 300, "Theme"), (800, 300, "Critere"), (1450, 300, "Jugement"), (1900, 300, "Constats")]
+    table += [(150, 360 + 45 * k, f"theme ligne {k}") for k in range(6)]
+    table += [(800, 360, "Adequation des"), (800, 405, "realisations"), (1450, 360, "Moyen")]
+    table += [(1900, 375 + 38 * k, f"constat {k}") for k in range(8)]
+    page = _picture([(150, 200, PROSE), *table, (150, 760, PROSE)])
+    page[500:503, 1300:1303] = 0  # dust in the gutter between Critere and Jugement
+    [region] = table_regions(page, 300)
+    assert 270 <= region.top < 280 and 640 <= region.bottom < 660  # header to the last Constats line
+    assert len(region.columns) == 4
+    starts = [150, 800, 1450, 1900]
+    assert all(left <= x < right for (left, right), x in zip(region.columns, starts, strict=True))
+
+
+def test_prose_a_list_and_a_heading_with_a_wide_space_are_not_tables():
+    """Lines that fill the width, a bulleted list (its bullets' column is too narrow to be a
+    table's) and a two-line heading whose first line has a tab: its second line is too short
+    to have text on both sides of that gap."""
+    bullets = [(150, 420 + 50 * k, "-") for k in range(4)]
+    bullets += [(200, 420 + 50 * k, f"point {k} de la liste") for k in range(4)]
+    heading = [(150, 700, "Question 3        Dans quelle mesure le cluster apporte-t-il une plus-"),
+               (150, 750, "value ?")]
+    page = _picture([(150, 200, PROSE), (150, 250, PROSE), (150, 300, PROSE[:40]), *bullets, *heading])
+    assert table_regions(page, 300) == []
+
+
+def test_a_finding_label_misread_by_ocr_counts_when_it_carries_the_next_number():
+    """"CS :" is C5 after C4 in a cell read by OCR; the same letters elsewhere are words."""
+    cell = "C4 : Le Conseil souligne que la participation reste limitée CS : La gouvernance est transparente."
+    assert [m[0] for m in finding_marks(cell)] == [4]
+    assert [m[0] for m in finding_marks(cell, ocr=True)] == [4, 5]
+    assert cell[finding_marks(cell, ocr=True)[1][2]:].startswith("La gouvernance")
+    assert [m[0] for m in finding_marks("Constat n°12 : a. Constat n°l3 : b", ocr=True)] == [12, 13]
+    # not the next number: "CO :" after C4, "Ci-" (1) after C4
+    assert [m[0] for m in finding_marks("C4 : voir CO : et Ci-dessous", ocr=True)] == [4]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from corpus_tools.scan import SCAN_SAMPLE, scan_pdf
-from corpus_tools.scoring import Totals, score
+from corpus_tools.scoring import score
 from pipeline import ocr
 from pipeline.extract import extract_document
 
@@ -33,12 +33,14 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, dict, 
     return out
 
 
-def test_scans_read_at_f1_090_per_record_kind(scanned):
-    totals = Totals()
-    for _, truth, result in scanned:
-        totals.add(score(result, truth, text_similarity=0.9))
-    s = totals.as_score()
-    assert {k: round(s.f1(k), 3) for k in KINDS if s.f1(k) < 0.90} == {}
+def test_every_scan_reads_at_f1_090_per_record_kind(scanned):
+    """Each scan on its own, not only their sum. The hrules landscape report has a Constats cell
+    whose lines interleave with wrapped Thème cells: read as a whole page, OCR mixed them."""
+    low = {}
+    for pdf, truth, result in scanned:
+        s = score(result, truth, text_similarity=0.9)
+        low |= {(pdf.name, k): round(s.f1(k), 3) for k in KINDS if s.f1(k) < 0.90}
+    assert low == {}
 
 
 def test_every_scan_is_an_evaluation_of_its_cluster_with_its_ocr_pages_named(scanned):
