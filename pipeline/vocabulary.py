@@ -115,35 +115,29 @@ def match_question(text: str) -> tuple[int, str] | None:
 
 
 OCR_CAPTION_ERRORS = 1
-"""Letters OCR may have misread in a caption's label ("QES5." for "QE5."), when its number is
-the one the document expects next: more would let ordinary headings pass for captions."""
+"""Characters OCR may have misread in a caption's label, number and separator ("QES5." for
+"QE5.", "QEL." or "QE1L." for "QE1."), when the number is the one the document expects next:
+more would let ordinary headings pass for captions."""
 OCR_DIGITS = {"l": "1", "i": "1", "|": "1", "o": "0", "s": "5", "b": "8"}
-"""Letters OCR reads for digits ("QEL." for "QE1."), in folded (lower-case) text."""
+"""Letters OCR reads for digits ("CS :" for "C5 :"), in folded (lower-case) text."""
 
 
 @_compiled
-def _misread_question_headings() -> list[regex.Pattern[str]]:
-    """question_heading with up to OCR_CAPTION_ERRORS edits in the caption's label; its number
-    in digits, then with letters read for digits (tried second: "QES5" is QE5, not QE55)."""
-    label = rf"^{_SECTION}(?:(?:{_caption_alternatives()}){{e<={OCR_CAPTION_ERRORS}}})\s*"
-    misread = "[\\d" + regex.escape("".join(OCR_DIGITS)) + "]"
-    return [regex.compile(rf"{label}{number}{_SEPARATOR}(\S.*)$", regex.S | regex.BESTMATCH)
-            for number in (_NUMBER, rf"{_NUMBER_MARK}({misread}{{1,2}})")]
+def _misread_question_heading(expected: int) -> regex.Pattern[str]:
+    """question_heading bearing the `expected` number, with up to OCR_CAPTION_ERRORS edits in
+    its label, number and separator."""
+    label = rf"(?:(?:{_caption_alternatives()})\s*{_NUMBER_MARK}{expected}[:.–—-]?){{e<={OCR_CAPTION_ERRORS}}}"
+    return regex.compile(rf"^{_SECTION}{label}{_SEPARATOR}(\S.*)$", regex.S | regex.BESTMATCH)
 
 
 def match_misread_question(text: str, expected: int) -> tuple[int, str] | None:
     """A question heading OCR misread, accepted only when it asks a question and bears the
     `expected` number (the one after the last question found):
     'QES5. Dans quelle mesure ... ?' -> (5, 'Dans quelle mesure ... ?'); 'QEL. ...' for QE1."""
-    folded = fold(text)
-    for pattern in _misread_question_headings():
-        m = pattern.match(folded)
-        if m is None:
-            continue
-        number = "".join(OCR_DIGITS.get(c, c) for c in m.group(1))
-        if int(number) == expected and "?" in text[m.start(2):]:
-            return expected, text[m.start(2):]
-    return None
+    m = _misread_question_heading(expected).match(fold(text))
+    if m is None or "?" not in text[m.start(1):]:
+        return None
+    return expected, text[m.start(1):]
 
 
 def caption_number(text: str) -> int | None:

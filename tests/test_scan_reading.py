@@ -173,3 +173,4 @@ def test_a_finding_label_misread_by_ocr_counts_when_it_carries_the_next_number()
     assert [m[0] for m in finding_marks("Constat n°12 : a. Constat n°l3 : b", ocr=True)] == [12, 13]
     # not the next number: "CO :" after C4, "Ci-" (1) after C4
     assert [m[0] for m in finding_marks("C4 : voir CO : et Ci-dessous", ocr=True)] == [4]
+
