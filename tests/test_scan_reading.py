@@ -97,6 +97,8 @@ def test_a_caption_misread_by_a_letter_is_the_next_question_only():
     assert match_misread_question("Question évaluatlve n°3 – Dans quelle mesure ?", 3) == (3, "Dans quelle mesure ?")
     assert match_misread_question("2. QEL. Dans quelle mesure la stratégie est-elle claire ?", 1) == (
         1, "Dans quelle mesure la stratégie est-elle claire ?")  # "1" read as "l"
+    assert match_misread_question("2. QE1L. Dans quelle mesure la stratégie est-elle claire ?", 1) == (
+        1, "Dans quelle mesure la stratégie est-elle claire ?")  # a letter read after the "1"
     assert match_misread_question("6. QES5. Dans quelle mesure la stratégie aide-t-elle ?", 4) is None
     assert match_misread_question("Le 5 mai, le cluster a tenu son assemblée.", 5) is None  # asks nothing
 
