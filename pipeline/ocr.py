@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -175,7 +176,7 @@ STRIP_MARGIN = 12  # white pixels around a column's picture: Tesseract misses le
 Picture = tuple[np.ndarray, int, int]  # pixels, and the page's (x, y) of its top left corner
 
 
-def _pictures(image: np.ndarray, regions: list[TableRegion]) -> tuple[Picture, list[Picture]]:
+def _pictures(image: np.ndarray, regions: Sequence[TableRegion]) -> tuple[Picture, list[Picture]]:
     """What Tesseract reads, with where each picture sits on the page: the page with its table
     regions blanked (text in page context), and each column of each region on its own."""
     page = image.copy()
@@ -289,12 +290,12 @@ def _line_size(line: list[OcrWord], scale: float) -> float:
     return statistics.median(tall or [w.bottom - w.top for w in line]) * scale / CAP_HEIGHT_EM
 
 
-def ocr_words(image: np.ndarray, dpi: int, regions: list[TableRegion] = ()) -> list[Word]:
+def ocr_words(image: np.ndarray, dpi: int, regions: Sequence[TableRegion] = ()) -> list[Word]:
     """Tesseract's words, in PDF points, each with the font box a born-digital PDF would give it:
     the size from its line's usual letter height, the baseline from its own letters, so words
     of one printed line share top and bottom as pdfplumber's words do, even where Tesseract's
     own "line" runs across two table rows. Each column of a table region is read on its own."""
-    page, columns = _pictures(image, list(regions))
+    page, columns = _pictures(image, regions)
     # two runs, one page segmentation mode each (the model loads in about 0.1 s)
     lines = _tesseract_lines([page], dpi, PAGE_SEGMENTATION)
     if columns:

@@ -226,6 +226,7 @@ def table_regions(image: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_
     min_column = int(settings.min_column_inches * dpi)
     regions: list[TableRegion] = []
     run: list[tuple[int, int, np.ndarray]] = []
+    union = np.zeros(letters.shape[1], dtype=bool)  # the run's inked columns
 
     def close() -> None:
         if len(run) >= settings.min_gutter_lines:
@@ -236,9 +237,10 @@ def table_regions(image: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_
 
     for top, bottom in _bands(letters):
         ink = letters[top:bottom].any(axis=0)
-        if run and not _gutters(np.logical_or.reduce([*(i for _, _, i in run), ink]), width):
+        if run and not _gutters(union | ink, width):
             close()
         if run or _gutters(ink, max(width, int(settings.gutter_em * (bottom - top)))):
+            union = union | ink if run else ink
             run.append((top, bottom, ink))
     close()
     return regions

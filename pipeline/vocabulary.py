@@ -213,11 +213,20 @@ def is_judgment_label(text: str) -> bool:
 
 # ---------------------------------------------------------------- findings
 
-@_compiled
-def finding_label() -> re.Pattern[str]:
-    alternatives = "|".join(f"(?:{p})" for p in wording().finding_labels)
+_LABEL_NUMBER = r"(\d+)"  # how the wording file writes a finding label's number
+
+
+def _finding_labels(number: str = _LABEL_NUMBER) -> re.Pattern[str]:
+    """Any of the wording's finding labels, its number written as `number` (one group)."""
+    labels = (label.replace(_LABEL_NUMBER, number) for label in wording().finding_labels)
+    alternatives = "|".join(f"(?:{label})" for label in labels)
     # each alternative has one group; the number is whichever matched
     return re.compile(rf"(?:^|(?<=\s))(?:{alternatives})\s*", re.IGNORECASE)
+
+
+@_compiled
+def finding_label() -> re.Pattern[str]:
+    return _finding_labels()
 
 
 @_compiled
@@ -228,10 +237,7 @@ def finding_paragraph() -> re.Pattern[str]:
 @_compiled
 def _misread_finding_label() -> re.Pattern[str]:
     """finding_label with letters OCR reads for digits in its number ("CS :" for "C5 :")."""
-    number = "([\\d" + re.escape("".join(OCR_DIGITS)) + "]{1,3})"
-    labels = (label.replace(r"(\d+)", number) for label in wording().finding_labels)
-    alternatives = "|".join(f"(?:{label})" for label in labels)
-    return re.compile(rf"(?:^|(?<=\s))(?:{alternatives})\s*", re.IGNORECASE)
+    return _finding_labels("([\\d" + re.escape("".join(OCR_DIGITS)) + "]{1,3})")
 
 
 def _misread_marks(text: str, marks: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
