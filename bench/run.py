@@ -31,9 +31,8 @@ from graph_schema import apply_migrations
 from pipeline import neo4j_server
 from pipeline.archive import discover, workspace
 from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
-from pipeline.graph_load import known_documents, load_documents
-from pipeline.identity import plan
-from pipeline.versioning import extraction_version
+from pipeline.graph_load import load_documents
+from pipeline.ingest import plan_ingest
 
 OUT = PROJECT_ROOT / "bench" / "out"
 SETTINGS = Neo4jSettings("bolt://127.0.0.1:7692", "neo4j", "evalgraph-bench", None)
@@ -119,7 +118,7 @@ def measure(n: int, archive: Path, driver) -> dict:
         again_wall, _ = _cli_ingest(folder, storage)
     start = time.perf_counter()
     with workspace() as work:
-        decided = plan(discover([str(folder)], work).files, known_documents(driver), extraction_version())
+        decided = plan_ingest(driver, discover([str(folder)], work).files)
     unchanged_path = time.perf_counter() - start
     assert len(decided.unchanged) == n and not decided.todo
     pages = extraction["pages"]

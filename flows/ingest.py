@@ -43,12 +43,20 @@ from prefect.utilities.annotations import quote
 from flows.extraction_pool import extract, extraction_processes
 from flows.prefect_api import prefect_api
 from graph_schema import apply_migrations
-from pipeline import PIPELINE_VERSION
+from pipeline import PIPELINE_VERSION, gazetteer
 from pipeline.archive import FoundFile, count_pdfs, discover, workspace
 from pipeline.config import Neo4jSettings, make_driver
-from pipeline.graph_load import known_documents, move_documents, record_origins
-from pipeline.identity import plan
-from pipeline.ingest import TRANSIENT_ERRORS, IngestRow, Loaded, finish, load_many, planned_rows, unavailable
+from pipeline.graph_load import move_documents, record_origins
+from pipeline.ingest import (
+    TRANSIENT_ERRORS,
+    IngestRow,
+    Loaded,
+    finish,
+    load_many,
+    plan_ingest,
+    planned_rows,
+    unavailable,
+)
 from pipeline.network import NetworkResult
 from pipeline.network_store import network_summary
 from pipeline.pages import describe, sha256_of
@@ -107,12 +115,13 @@ def _driver(settings: Neo4jSettings) -> Driver:
 
 
 def _extraction_key(_context: Any, parameters: dict[str, Any]) -> str | None:
-    """Content, extraction version (code, report wording, gazetteer) and identity: the same bytes
+    """Content, extraction version (code, report wording, cues), gazetteer and identity: the same bytes
     at another path are another document (and another cached result)."""
     found: FoundFile = parameters["found"]
     name = hashlib.sha256(found.source.encode()).hexdigest()[:16]
+    knowledge = f"{extraction_version()}-{gazetteer.digest()[:12]}"
     try:
-        return f"evalgraph-extract-{found.sha256 or sha256_of(Path(found.path))}-{name}-{extraction_version()}"
+        return f"evalgraph-extract-{found.sha256 or sha256_of(Path(found.path))}-{name}-{knowledge}"
     except OSError:
         return None  # unreadable file: no caching, the task reports why
 
@@ -281,7 +290,7 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
         found = discover(paths, work)
         for f in found.files:
             _notify("queued", IngestRow(f.source, "queued", path=f.path))
-        decided = plan(found.files, known_documents(driver, settings.database), extraction_version())
+        decided = plan_ingest(driver, found.files, settings.database)
         before = planned_rows(found, decided)
         try:
             move_documents(driver, decided.moves, settings.database)

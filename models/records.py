@@ -169,9 +169,22 @@ class ValidationWarning(Record):
     page: int | None = None
 
 
+class GazetteerUse(Record):
+    """What of the gazetteer the extraction read: an edit of the gazetteer or a review decision
+    re-extracts the document only when it changes an entry in its scope (pipeline.gazetteer_scope)."""
+
+    digest: str = Field(description="sha256 of the whole gazetteer read (curated entries and review decisions)")
+    scope: str = Field(description="sha256 of the entries and not-partner names that can change this extraction")
+    terms: list[str] = Field(description="the document's distinct words, folded and sorted: an entry whose "
+                                         "alias has all its words here is in scope")
+    candidates: list[str] = Field(description="the names discovery weighed, kept or not: a not-partner name "
+                                              "that is one of them, or an entry one resolves to, is in scope")
+
+
 class ExtractionResult(Record):
     schema_version: str = SCHEMA_VERSION
     pipeline_version: str
+    gazetteer: GazetteerUse
     document: DocumentInfo
     evaluation: EvaluationInfo | None
     phases: list[Phase] = Field(default_factory=list)

@@ -32,6 +32,10 @@ app = typer.Typer(
 neo4j_app = typer.Typer(help="Run the bundled Neo4j 5.26 Community server (Bolt on 127.0.0.1).",
                         no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
+review_app = typer.Typer(help="Review the organisations the NER found outside the gazetteer: accept, merge or reject "
+                              "them. Decisions go to your review file (EVALGRAPH_REVIEW_FILE, default "
+                              "var/review.yaml), apply to the graph at once, and to every later ingest.")
+app.add_typer(review_app, name="review")
 # not a terminal (CI logs, pipes): wide enough for the summary table instead of rich's 80 columns
 console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, however long, for logs and grep
@@ -462,6 +466,130 @@ def schema() -> None:
 def version() -> None:
     """Print the pipeline version (part of the cache and re-ingest key)."""
     console.print(PIPELINE_VERSION)
+
+
+REVIEW_FILE = typer.Option("--file", help="The review decisions file (default: EVALGRAPH_REVIEW_FILE, else "
+                                           "var/review.yaml).")
+
+
+def _decide(file: Path | None, change) -> None:  # change: Decisions -> Decisions
+    """Record a decision in the review file and read the gazetteer again with it."""
+    from pipeline import gazetteer
+    from pipeline.review import apply_decisions, read_decisions, write_decisions
+
+    if file is not None:
+        os.environ["EVALGRAPH_REVIEW_FILE"] = str(file)
+    try:
+        decisions = change(read_decisions())
+        apply_decisions(gazetteer.curated_data(), decisions)  # refuses a merge into an unknown target
+        path = write_decisions(decisions)
+    except ValueError as exc:
+        err.print(f"error: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    gazetteer.refresh()
+    console.print(f"recorded in {path}")
+
+
+@review_app.callback(invoke_without_command=True)
+def review_list(ctx: typer.Context, as_json: Annotated[bool, AS_JSON] = False) -> None:
+    """List the organisations to review, each with where it is named first (document, page,
+    sentence)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from dataclasses import asdict
+
+    from pipeline.review_store import organisations_to_review
+
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        rows = organisations_to_review(driver, settings.database)
+    if as_json:
+        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=1))
+        return
+    table = Table("Organisation", "Guessed type", "Documents", "Page", "Evidence", title="Organisations to review")
+    for r in rows:
+        table.add_row(escape(r.name), ", ".join(r.types), escape(", ".join(r.documents)), cell(r.page),
+                      escape(r.sentence or ""))
+    console.print(table)
+    console.print(f"{len(rows)} to review: evalgraph review accept NAME --type TYPE | merge NAME --into KNOWN | "
+                  "reject NAME")
+
+
+@review_app.command("accept")
+def review_accept(
+    name: Annotated[str, typer.Argument(help="The organisation, as listed.")],
+    kind: Annotated[str, typer.Option("--type", help="Its type: cluster, pole, agency, institution, company, "
+                                                     "event, project, programme... (as the gazetteer's).")],
+    file: Annotated[Path | None, REVIEW_FILE] = None,
+) -> None:
+    """Accept an organisation the NER found, with its type: it becomes known."""
+    from pipeline.review import Accepted
+    from pipeline.review_store import ORGANISATION_TYPES, accept
+
+    if kind not in ORGANISATION_TYPES:
+        err.print(f"error: {kind!r} is not a type; one of {', '.join(sorted(ORGANISATION_TYPES))}")
+        raise typer.Exit(2)
+    _decide(file, lambda d: d.without(name).model_copy(update={"accept": [*d.without(name).accept,
+                                                                          Accepted(name=name, type=kind)]}))
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        held = accept(driver, name, kind, settings.database)
+        _refresh_network(driver, settings)
+    console.print(f"{name}: accepted as {kind}" + ("" if held else " (not in the graph yet: applies at its ingest)"))
+
+
+@review_app.command("merge")
+def review_merge(
+    name: Annotated[str, typer.Argument(help="The organisation, as listed.")],
+    into: Annotated[str, typer.Option("--into", help="The known organisation it is (canonical name or alias).")],
+    file: Annotated[Path | None, REVIEW_FILE] = None,
+) -> None:
+    """Merge an organisation into a known one: its name becomes an alias, its mentions and relations
+    move to it with their provenance."""
+    from pipeline import gazetteer
+    from pipeline.review import Merged
+    from pipeline.review_store import merge
+
+    target = gazetteer.lookup(into) or gazetteer.by_canonical().get(into)
+    if target is None:
+        err.print(f"error: {into!r} is not in the gazetteer; accept it first, or merge into a known name")
+        raise typer.Exit(1)
+    _decide(file, lambda d: d.without(name).model_copy(update={"merge": [*d.without(name).merge,
+                                                                         Merged(name=name, into=target.canonical)]}))
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        moved = merge(driver, name, target, settings.database)
+        _refresh_network(driver, settings)
+    console.print(f"{name}: merged into {target.canonical} ({moved} facts moved)")
+
+
+@review_app.command("reject")
+def review_reject(
+    name: Annotated[str, typer.Argument(help="The organisation, as listed.")],
+    file: Annotated[Path | None, REVIEW_FILE] = None,
+) -> None:
+    """Reject a name the NER took for an organisation: it is removed, and never reported again."""
+    from pipeline import gazetteer
+    from pipeline.review import Rejected
+    from pipeline.review_store import reject
+
+    if gazetteer.by_canonical().get(name) is not None:
+        err.print(f"error: {name!r} is in the gazetteer; edit the gazetteer to remove it")
+        raise typer.Exit(1)
+    _decide(file, lambda d: d.without(name).model_copy(update={"reject": [*d.without(name).reject,
+                                                                          Rejected(name=name)]}))
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        removed = reject(driver, name, settings.database)
+        _refresh_network(driver, settings)
+    console.print(f"{name}: rejected ({removed} facts removed)")
+
+
+def _refresh_network(driver: Driver, settings: Neo4jSettings) -> None:
+    from pipeline.network_store import analysis_exists, refresh_network
+
+    if analysis_exists(driver, settings.database):
+        refresh_network(driver, settings.database)
 
 
 def _server_args() -> tuple[Path, str, int, str, str]:

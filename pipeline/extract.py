@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models import DocumentInfo, ExtractionResult, ValidationWarning
+from models import DocumentInfo, ExtractionResult, GazetteerUse, ValidationWarning
+from pipeline import gazetteer
 from pipeline.blocks import document_blocks, text_units
 from pipeline.doc_meta import classify, evaluation_info
 from pipeline.figures import date_by_report, read_figures
 from pipeline.furniture import strip_furniture
+from pipeline.gazetteer_scope import document_terms, scope_digest
 from pipeline.grid_checks import unread_grid_warnings
 from pipeline.grid_columns import join_split_headers
 from pipeline.grid_parser import parse_grid_document
@@ -29,6 +31,7 @@ def extract_document(path: Path, source: str | None = None, origin: str | None =
     name; messages name the document by it, so a folder's `2019/rapport.pdf` is told apart."""
     path = Path(path)
     name = source or path.name
+    gazetteer.refresh()
     sha = sha256_of(path)
     pages = strip_furniture(join_split_headers(read_pages(path, name), DEFAULT_SETTINGS))
     warnings: list[ValidationWarning] = [
@@ -58,12 +61,16 @@ def extract_document(path: Path, source: str | None = None, origin: str | None =
     evaluation = evaluation_info(kind, cluster, pages, blocks)
     subject = evaluation.cluster if evaluation is not None and evaluation.evaluation_type == "cluster" else None
     units = text_units(blocks)
-    partners, relations = read_partners(units, subject)
+    partners, relations, candidates = read_partners(units, subject)
     sections = read_sections(blocks) if kind.layout == "narrative" else []
     questions = policy_questions(sections) if kind.doc_type == "policy_evaluation" else grid.questions
     listed = listed_organisations(pages) if kind.layout == "slides" else []
+    organisations = document_organisations(evaluation, partners, relations, listed)
+    terms = document_terms(line.text for p in pages for line in p.lines + p.furniture)
     return ExtractionResult(
         pipeline_version=extraction_version(),
+        gazetteer=GazetteerUse(digest=gazetteer.digest(), terms=terms, candidates=candidates,
+                               scope=scope_digest(terms, candidates, [o.name for o in organisations])),
         document=DocumentInfo(source=name, origin=origin, file_name=name.rsplit("/", 1)[-1], sha256=sha,
                               pages=len(pages), doc_type=kind.doc_type, layout=kind.layout, title=kind.title),
         evaluation=evaluation,
@@ -75,7 +82,7 @@ def extract_document(path: Path, source: str | None = None, origin: str | None =
         partners=partners,
         relations=relations,
         listed=listed,
-        organisations=document_organisations(evaluation, partners, relations, listed),
+        organisations=organisations,
         sections=sections,
         axes=read_strategic_axes(blocks) if kind.layout == "narrative" else [],
         warnings=[_named(w, name) for w in warnings],

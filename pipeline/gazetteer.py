@@ -1,18 +1,25 @@
-"""The curated gazetteer (pipeline/data/gazetteer.json) and exact alias lookup.
+"""The gazetteer extraction reads: the curated one (pipeline/data/gazetteer.json, or the file
+EVALGRAPH_GAZETTEER names) with the analyst's review decisions applied (pipeline.review), and
+exact alias lookup.
 
-Matching is case- and accent-insensitive on whole words; fuzzy resolution of
-unseen spellings lives in the entity-resolution stage.
+Matching is case- and accent-insensitive on whole words; fuzzy resolution of unseen spellings
+lives in the entity-resolution stage. Both files are read again when either changes on disk
+(`refresh`), so a long-lived worker never extracts with a gazetteer the user has since edited;
+what was built from the old one (the resolver's index, spaCy's ruler) is dropped with it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from pipeline.review import apply_decisions, read_decisions, review_path
 from pipeline.vocabulary import fold
 
 DATA = Path(__file__).resolve().parent / "data" / "gazetteer.json"
@@ -31,6 +38,7 @@ class Entry:
     aliases: tuple[str, ...]
     domain: str | None = None
     region: str | None = None
+    source: str | None = None  # where the facts of the entry were checked
 
     @property
     def type(self) -> str:
@@ -43,15 +51,71 @@ def squash(text: str) -> str:
     return re.sub(r"[^0-9a-z+]", "", fold(text))
 
 
+_dependants: list[Callable[[], None]] = []
+
+
+def on_change(clear: Callable[[], None]) -> Callable[[], None]:
+    """Register a cache built from the gazetteer, to be cleared when it changes."""
+    _dependants.append(clear)
+    return clear
+
+
+def _stamp() -> tuple[tuple[str, int, int], ...]:
+    """(path, mtime, size) of the gazetteer and of the review file (absent: zeros)."""
+    stamps = []
+    for path in (gazetteer_path(), review_path()):
+        try:
+            stat = path.stat()
+            stamps.append((str(path), stat.st_mtime_ns, stat.st_size))
+        except FileNotFoundError:
+            stamps.append((str(path), 0, 0))
+    return tuple(stamps)
+
+
+_loaded_stamp: list[tuple[tuple[str, int, int], ...]] = []
+
+
+def refresh() -> None:
+    """Read the gazetteer again if it, its path or the review file changed since it was read."""
+    if _loaded_stamp and _loaded_stamp != [_stamp()]:
+        clear_caches()
+
+
+def _read(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix in (".yaml", ".yml"):
+        import yaml
+
+        return yaml.safe_load(text)
+    return json.loads(text)
+
+
+def curated_data() -> dict:
+    """The curated gazetteer as its file holds it, without review decisions."""
+    return _read(gazetteer_path())
+
+
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    return json.loads(gazetteer_path().read_text(encoding="utf-8"))
+    _loaded_stamp[:] = [_stamp()]  # before reading: a change made meanwhile is seen by the next refresh
+    return apply_decisions(curated_data(), read_decisions())
+
+
+def raw_data() -> dict:
+    """The gazetteer as data ({"entries": [...], "not_partners": [...]}), review decisions applied."""
+    return _data()
+
+
+@lru_cache(maxsize=1)
+def digest() -> str:
+    """sha256 of the gazetteer as extraction sees it (curated entries and review decisions)."""
+    return hashlib.sha256(json.dumps(_data(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 @lru_cache(maxsize=1)
 def entries() -> tuple[Entry, ...]:
-    return tuple(Entry(e["canonical"], tuple(e["types"]), tuple(e["aliases"]), e.get("domain"), e.get("region"))
-                 for e in _data()["entries"])
+    return tuple(Entry(e["canonical"], tuple(e["types"]), tuple(e["aliases"]), e.get("domain"), e.get("region"),
+                       e.get("source")) for e in _data()["entries"])
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +170,9 @@ def lookup(name: str, kind: str | None = None) -> Entry | None:
 
 
 def clear_caches() -> None:
-    """Forget the loaded gazetteer, after EVALGRAPH_GAZETTEER changed."""
-    for cached in (_data, entries, by_canonical, not_partners, _patterns):
+    """Forget the loaded gazetteer and everything built from it."""
+    for cached in (_data, digest, entries, by_canonical, not_partners, _patterns):
         cached.cache_clear()
+    _loaded_stamp.clear()
+    for clear in _dependants:
+        clear()

@@ -49,8 +49,27 @@ def known_documents(driver: Driver, database: str | None = None) -> dict[str, Kn
     """source -> what the graph holds of every loaded document, in one query."""
     records, _, _ = driver.execute_query(
         "MATCH (d:Document) RETURN d.source AS source, d.sha256 AS sha, d.pipeline_version AS version, "
-        "d.origin AS origin", database_=database)
-    return {r["source"]: KnownDocument(r["sha"], r["version"], r["origin"]) for r in records}
+        "d.origin AS origin, d.gazetteer AS gazetteer, d.gazetteer_scope AS scope", database_=database)
+    return {r["source"]: KnownDocument(r["sha"], r["version"], r["origin"], r["gazetteer"], r["scope"])
+            for r in records}
+
+
+def gazetteer_evidence(driver: Driver, sources: list[str],
+                       database: str | None = None) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """source -> (its words, the names discovery weighed, the organisations it names): what its
+    gazetteer scope is computed from, read only for documents extracted with another gazetteer."""
+    records, _, _ = driver.execute_query(
+        "UNWIND $sources AS source MATCH (d:Document {source: source}) "
+        "RETURN source, coalesce(d.terms, []) AS terms, coalesce(d.candidates, []) AS candidates, "
+        "coalesce(d.organisations, []) AS organisations", sources=sources, database_=database)
+    return {r["source"]: (r["terms"], r["candidates"], r["organisations"]) for r in records}
+
+
+def record_gazetteer(driver: Driver, sources: list[str], digest: str, database: str | None = None) -> None:
+    """Mark documents as current with gazetteer `digest`: it changed nothing in their scope."""
+    if sources:
+        driver.execute_query("UNWIND $sources AS source MATCH (d:Document {source: source}) SET d.gazetteer = $digest",
+                             sources=sources, digest=digest, database_=database)
 
 
 def _uid(source: str, kind: str, local: object) -> str:
@@ -97,7 +116,11 @@ def _params(result: ExtractionResult) -> dict[str, Any]:
         "documents": [{"source": source, "props": {
             "sha256": doc.sha256, "file_name": doc.file_name, "origin": doc.origin, "pages": doc.pages,
             "doc_type": doc.doc_type, "layout": doc.layout, "title": doc.title,
-            "pipeline_version": result.pipeline_version, "warnings": warnings, "warning_count": len(warnings)}}],
+            "pipeline_version": result.pipeline_version, "gazetteer": result.gazetteer.digest,
+            "gazetteer_scope": result.gazetteer.scope, "terms": result.gazetteer.terms,
+            "candidates": result.gazetteer.candidates,
+            "organisations": [o.name for o in result.organisations],
+            "warnings": warnings, "warning_count": len(warnings)}}],
         "evaluations": evaluation, "questions": questions, "criteria": criteria, "constats": constats,
         "phases": phases, "organisations": [o.model_dump() for o in result.organisations],
         "mentions": mentions, "relations": relations,
@@ -209,6 +232,13 @@ SET o.known = coalesce(o.known, false) OR org.known, o.review = NOT (coalesce(o.
 """ + "".join(f"FOREACH (_ IN CASE WHEN '{t}' IN org.types THEN [1] ELSE [] END | SET o:{label})\n"
               for t, label in TYPE_LABELS.items())
 
+
+
+def write_organisations(tx: ManagedTransaction, organisations: list[dict[str, Any]]) -> None:
+    """Merge organisation rows (name, types, known, domain, region) into the graph."""
+    tx.run(_WRITE_ORGANISATIONS, organisations=organisations).consume()
+
+
 _WRITE_MENTIONS = """
 UNWIND $mentions AS m
 MATCH (d:Document {source: m.source}), (o:Organisation {name: m.name})
@@ -278,7 +308,7 @@ UNWIND $sources AS source
 MERGE (d:Document {source: source})
 SET d.loading = true
 WITH d, source
-RETURN source, d.sha256 AS sha, d.pipeline_version AS version
+RETURN source, d.sha256 AS sha, d.pipeline_version AS version, d.gazetteer_scope AS scope
 """
 _UNLOCK_DOCUMENTS = "UNWIND $sources AS source MATCH (d:Document {source: source}) REMOVE d.loading"
 
@@ -296,15 +326,16 @@ class BatchOutcome:
 def _write(tx: ManagedTransaction, results: list[ExtractionResult]) -> BatchOutcome:
     """One statement per kind of fact, whatever the number of documents (a kind no document has
     costs nothing): statements, not rows, are what a load's time goes to. Unchanged documents
-    (same bytes, same extraction version, as read under the lock) are not written at all; a
+    (same bytes, same extraction version and gazetteer scope, as read under the lock) are not written at all; a
     changed one loses its old facts first."""
     sources = [r.document.source for r in results]
-    now = {rec["source"]: (rec["sha"], rec["version"]) for rec in tx.run(_LOCK_DOCUMENTS, sources=sources)}
+    now = {rec["source"]: (rec["sha"], rec["version"], rec["scope"])
+           for rec in tx.run(_LOCK_DOCUMENTS, sources=sources)}
     outcomes, todo, replacing = [], [], []
     for result in results:
         source = result.document.source
-        sha, version = now[source]
-        if (sha, version) == (result.document.sha256, result.pipeline_version):
+        sha, version, scope = now[source]
+        if (sha, version, scope) == (result.document.sha256, result.pipeline_version, result.gazetteer.scope):
             outcomes.append(LoadOutcome(source, "unchanged"))
             continue
         outcomes.append(LoadOutcome(source, "replaced" if sha else "loaded"))

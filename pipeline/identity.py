@@ -1,7 +1,8 @@
 """What each found file is to the graph, decided from its identity (pipeline.archive) and its
 bytes (sha256) before anything is parsed:
 
-- unchanged: same path, same bytes, same extraction version: nothing to do;
+- unchanged: same path, same bytes, same extraction version, extracted with today's gazetteer
+  (or one that differs only outside the document's scope): nothing to do;
 - a duplicate: the same bytes as another file of this run, or as a document still where it
   was ingested from: reported, not loaded twice;
 - moved: the same bytes as a document whose file is no longer where it was ingested from:
@@ -30,6 +31,12 @@ class KnownDocument:
     sha256: str | None
     version: str | None
     origin: str | None = None
+    gazetteer: str | None = None  # digest of the gazetteer it was extracted with
+    scope: str | None = None  # digest of the part of it that concerns the document
+
+    def current(self, version: str, gazetteer: str) -> bool:
+        """Extracted by this code with this gazetteer: extracting it again would give the same."""
+        return (self.version, self.gazetteer) == (version, gazetteer)
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,9 @@ def holds(origin: str | None, sha256: str) -> bool:
         return False
 
 
-def plan(files: list[FoundFile], known: dict[str, KnownDocument], version: str) -> Plan:
-    """Sort the found files (in identity order) into what is to be done with each."""
+def plan(files: list[FoundFile], known: dict[str, KnownDocument], version: str, gazetteer: str) -> Plan:
+    """Sort the found files (in identity order) into what is to be done with each. `version`: the
+    extraction code's; `gazetteer`: the digest of the gazetteer extraction reads now."""
     result = Plan()
     hashes: dict[str, str | None] = {}
     for f in files:
@@ -94,7 +102,7 @@ def plan(files: list[FoundFile], known: dict[str, KnownDocument], version: str) 
         first_with[sha] = f
         previous = known.get(f.source)
         if previous is not None and previous.sha256 == sha:
-            if previous.version == version:
+            if previous.current(version, gazetteer):
                 result.unchanged.append(f)
                 if previous.origin != f.origin:
                     result.origins[f.source] = f.origin
@@ -121,7 +129,7 @@ def plan(files: list[FoundFile], known: dict[str, KnownDocument], version: str) 
             old = elsewhere[0]
             result.moves.append(Move(old, f.source, f.origin))
             by_sha[sha].remove(old)
-            (result.moved_unchanged if known[old].version == version else result.todo).append(f)
+            (result.moved_unchanged if known[old].current(version, gazetteer) else result.todo).append(f)
         else:
             result.todo.append(f)
     result.todo = [replace(f, sha256=hashes[f.source]) for f in result.todo]

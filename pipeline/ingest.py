@@ -9,20 +9,30 @@ load) becomes a row with its reason and never stops the others; what was loaded 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from neo4j import Driver
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from models import ExtractionResult
+from pipeline import gazetteer
 from pipeline.archive import Discovery, FoundFile
 from pipeline.extract import extract_document
-from pipeline.graph_load import known_documents, load_documents, prune_documents, records_written
-from pipeline.identity import Plan
+from pipeline.gazetteer_scope import scope_digest
+from pipeline.graph_load import (
+    gazetteer_evidence,
+    known_documents,
+    load_documents,
+    prune_documents,
+    record_gazetteer,
+    records_written,
+)
+from pipeline.identity import KnownDocument, Plan, plan
 from pipeline.network import NetworkResult
 from pipeline.network_store import analysis_exists, refresh_network
 from pipeline.pages import DocumentReadError, describe
+from pipeline.versioning import extraction_version
 
 # Worth retrying: the server is restarting, a cluster leader changed, a deadlock between two
 # documents loading the same organisation. Anything else will fail the same way again.
@@ -80,6 +90,27 @@ def planned_rows(found: Discovery, todo_plan: Plan) -> list[IngestRow]:
                                                  "no longer there: renamed in the graph, facts kept", path=f.path)
              for f in todo_plan.moved_unchanged]
     return rows
+
+
+def known_and_current(driver: Driver, database: str | None = None) -> dict[str, KnownDocument]:
+    """What the graph holds of every document. A document extracted with another gazetteer than
+    today's, whose scope the difference does not touch, is recorded as extracted with today's
+    (its extraction would not change): only the documents an edit concerns are extracted again."""
+    gazetteer.refresh()
+    today = gazetteer.digest()
+    known = known_documents(driver, database)
+    stale = [source for source, doc in known.items() if doc.gazetteer != today and doc.scope is not None]
+    if not stale:
+        return known
+    evidence = gazetteer_evidence(driver, stale, database)
+    same = [source for source in stale if source in evidence and scope_digest(*evidence[source]) == known[source].scope]
+    record_gazetteer(driver, same, today, database)
+    return {**known, **{source: replace(known[source], gazetteer=today) for source in same}}
+
+
+def plan_ingest(driver: Driver, files: list[FoundFile], database: str | None = None) -> Plan:
+    """What is to be done with each found file, against what the graph holds now."""
+    return plan(files, known_and_current(driver, database), extraction_version(), gazetteer.digest())
 
 
 def extract_one(found: FoundFile) -> IngestRow:

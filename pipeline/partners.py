@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from models import PartnerMention, PartnerRelation
 from pipeline import gazetteer
-from pipeline import resolve as resolution
 from pipeline.blocks import TextUnit
-from pipeline.gazetteer import Entry, by_canonical, entries
+from pipeline.gazetteer import Entry, by_canonical, entries, on_change
 from pipeline.resolve import is_not_partner, resolve
 from pipeline.vocabulary import fold, is_finding_label
 
@@ -76,11 +76,12 @@ def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no
     return pipeline
 
 
+on_change(nlp.cache_clear)  # the ruler holds the gazetteer's aliases
+
+
 def clear_caches() -> None:
     """Reload the gazetteer (EVALGRAPH_GAZETTEER may name another one) and rebuild the ruler."""
     gazetteer.clear_caches()
-    resolution.clear_caches()
-    nlp.cache_clear()
 
 
 def _clean(name: str) -> str:
@@ -127,16 +128,25 @@ def _plausible(name: str, ent) -> bool:  # ent: spacy.tokens.Span
             and not (len(words) == 1 and not name.isupper() and ent.vocab[name.lower()].has_vector))
 
 
-def read_partners(units: list[TextUnit], subject: str | None) -> tuple[list[PartnerMention], list[PartnerRelation]]:
+class PartnerReading(NamedTuple):
+    mentions: list[PartnerMention]
+    relations: list[PartnerRelation]
+    candidates: list[str]  # every name proposed for discovery, kept or not (pipeline.gazetteer_scope)
+
+
+def read_partners(units: list[TextUnit], subject: str | None) -> PartnerReading:
     """Mentions, one per organisation and page (the first sentence naming it is the evidence),
-    and the relations the sentences state."""
+    the relations the sentences state, and the names discovery weighed."""
     every: list[PartnerMention] = []
+    candidates: set[str] = set()
     for doc, unit in zip(nlp().pipe(u.text for u in units), units, strict=True):
+        if unit.discover:
+            candidates |= {name for ent in doc.ents if ent.label_ != RULER_LABEL and (name := _clean(ent.text))}
         every += _link_acronyms([m for m in (_mention(ent, unit) for ent in doc.ents) if m is not None])
     seen: dict[tuple[str, int], PartnerMention] = {}
     for m in every:
         seen.setdefault((m.canonical, m.page), m)
-    return list(seen.values()), find_relations(every, subject)
+    return PartnerReading(list(seen.values()), find_relations(every, subject), sorted(candidates))
 
 
 def _initials(name: str) -> str:
@@ -198,7 +208,13 @@ def _known(printed: str, entry: Entry, page: int, sentence: str) -> PartnerMenti
 
 
 def _relation_for(mention: PartnerMention) -> str | None:
-    kinds = set(mention.types)
+    return relation_for(mention.types, mention.sentence)
+
+
+def relation_for(types: list[str], sentence: str) -> str | None:
+    """The relation a cluster's evaluation states with an organisation of these types, named in
+    this sentence; None for what a cluster is not related to (a place, the evaluator)."""
+    kinds = set(types)
     if kinds & NOT_RELATED:
         return None
     if "event" in kinds:
@@ -207,7 +223,7 @@ def _relation_for(mention: PartnerMention) -> str | None:
         return "TAKES_PART_IN"
     if kinds & {"cluster", "pole", "foreign_cluster"}:
         return "SYNERGY_WITH"
-    if "company" in kinds and MEMBER_CUE.search(mention.sentence):
+    if "company" in kinds and MEMBER_CUE.search(sentence):
         return "HAS_MEMBER"
     return "PARTNERS_WITH"
 

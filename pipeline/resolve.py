@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from pipeline.gazetteer import Entry, entries, not_partners, squash
+from pipeline.gazetteer import Entry, entries, not_partners, on_change, squash
 from pipeline.vocabulary import fold
 
 GENERIC_LEADS = ("le ", "la ", "les ", "l'", "du ", "des ", "cluster ", "clusters ", "pole ", "poles ", "projet ",
@@ -105,6 +105,7 @@ def resolve(name: str) -> Resolution | None:
     return None
 
 
+@on_change
 def clear_caches() -> None:
     for cached in (_index, _fuzzy_choices, _acronyms, resolve):
         cached.cache_clear()

@@ -1,9 +1,10 @@
 """What a stored extraction was made with: the code's version and the knowledge it read.
 
-The report wording (report_wording.yaml), the gazetteer and the partner cues (partner_cues.yaml)
-change what extraction gives as much as the code does, so their content is part of the version
-that the extraction cache key and the re-ingest check compare: an analyst who edits one sees the
-affected documents re-extracted.
+The report wording (report_wording.yaml) and the partner cues (partner_cues.yaml) change what
+extraction gives as much as the code does, so their content is part of the version that the
+extraction cache key and the re-ingest check compare: an analyst who edits one sees every
+document re-extracted. The gazetteer is versioned per document instead (its scope,
+pipeline.gazetteer_scope): an edit re-extracts the documents it concerns.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from pipeline import PIPELINE_VERSION
 
 def knowledge_digest() -> str:
     """sha256 over the knowledge files extraction reads, as they are now."""
-    from pipeline.gazetteer import gazetteer_path
     from pipeline.partners import CUES_PATH
     from pipeline.vocabulary import wording_path
 
-    files = [(path, path.stat()) for path in (wording_path(), gazetteer_path(), CUES_PATH)]
+    files = [(path, path.stat()) for path in (wording_path(), CUES_PATH)]
     return _digest(tuple((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in files))
 
 

@@ -26,6 +26,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ["EVALGRAPH_PREFECT_LOCAL_URL"] = ""  # never report to a developer's running Prefect server
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")  # first start migrates SQLite
+# a developer's own review decisions (var/review.yaml) never change what the tests extract
+os.environ["EVALGRAPH_REVIEW_FILE"] = os.path.join(tempfile.mkdtemp(prefix="evalgraph-review-"), "review.yaml")
 
 CORPUS = PROJECT_ROOT / "corpus"
 TWIST_2025 = CORPUS / "twist_2025_kpmg_synthese.pdf"

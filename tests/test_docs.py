@@ -12,7 +12,7 @@ from models import records
 from pipeline.config import PROJECT_ROOT
 
 DOC = (PROJECT_ROOT / "docs" / "extract-json.md").read_text(encoding="utf-8")
-MODELS = [records.ExtractionResult, records.DocumentInfo, records.EvaluationInfo, records.Phase,
+MODELS = [records.ExtractionResult, records.GazetteerUse, records.DocumentInfo, records.EvaluationInfo, records.Phase,
           records.Question, records.Criterion, records.Constat, records.Figure, records.PartnerMention,
           records.PartnerRelation, records.ListedOrganisation, records.Organisation, records.Section,
           records.StrategicAxis, records.ValidationWarning]
@@ -25,7 +25,8 @@ def documented_keys(section: str) -> set[str]:
     return set(re.findall(r"^\| `([a-z0-9_]+)` \|", match.group(1), re.M))
 
 
-SECTIONS = {records.ExtractionResult: "Top level", records.DocumentInfo: "`document`",
+SECTIONS = {records.ExtractionResult: "Top level", records.GazetteerUse: "`gazetteer`",
+            records.DocumentInfo: "`document`",
             records.EvaluationInfo: "`evaluation`", records.Phase: "`phases[]`",
             records.Question: "`questions[]`", records.Criterion: "`criteria[]`",
             records.Constat: "`constats[]`", records.Figure: "`figures[]`",

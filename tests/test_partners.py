@@ -120,7 +120,7 @@ UNSEEN = [
 
 
 def test_organisations_outside_the_gazetteer_are_kept_and_flagged() -> None:
-    mentions, relations = read_partners(UNSEEN, subject="TWIST")
+    mentions, relations, _ = read_partners(UNSEEN, subject="TWIST")
     by_name = {m.canonical: m for m in mentions}
     unknown = {n for n, m in by_name.items() if not m.known}
     assert unknown == {"Screen Flanders", "Medialab Factory", "Vivatech", "DigiCreate", "Animagine",
@@ -140,7 +140,7 @@ def test_names_headed_by_a_common_noun_or_ending_in_a_place_or_legal_form() -> N
                       "de Mons.", 4),
              TextUnit("Il a noué des partenariats avec Mediadev SRL et l'Université de Liège, ainsi qu'avec "
                       "l'Agence pour l'Entreprise et l'Innovation (AEI).", 5)]
-    mentions, relations = read_partners(units, subject="TWIST")
+    mentions, relations, _ = read_partners(units, subject="TWIST")
     got = {(m.canonical, m.type, m.known, m.page) for m in mentions}
     assert got == {("Ozone Studios SA", "company", False, 4), ("Festival du Film de Mons", "event", False, 4),
                    ("Mediadev SRL", "company", False, 5), ("Université de Liège", "institution", False, 5),
@@ -232,5 +232,5 @@ def test_held_out_discovery_of_organisations_the_gazetteer_does_not_know(tmp_pat
 ])
 def test_names_introduced_by_cue_words_are_found_with_their_type(sentence: str, expected: set) -> None:
     """Cue words (pipeline/data/partner_cues.yaml) introduce names the gazetteer does not hold."""
-    mentions, _ = read_partners([TextUnit(sentence, 3)], "Plastiwin")
+    mentions, _, _ = read_partners([TextUnit(sentence, 3)], "Plastiwin")
     assert {(m.canonical, m.type) for m in mentions if not m.known} >= expected
