@@ -58,7 +58,7 @@ PARTNERS = [
     ("MecaTech", "Mecatech", "SYNERGY_WITH"), ("le cluster Infopole", "Infopôle", "SYNERGY_WITH"),
     ("le cluster TWEED", "TWEED", "SYNERGY_WITH"), ("Plastiwin", "Plastiwin", "SYNERGY_WITH"),
     ("l'AWEX", "AWEX", "PARTNERS_WITH"), ("l'Agence du Numérique", "AdN", "PARTNERS_WITH"),
-    ("la SOWALFIN", "SOWALFIN", "PARTNERS_WITH"), ("le Forem", "FOREM", "PARTNERS_WITH"),
+    ("la SOWALFIN", "Wallonie Entreprendre", "PARTNERS_WITH"), ("le Forem", "FOREM", "PARTNERS_WITH"),
     ("l'IFAPME", "IFAPME", "PARTNERS_WITH"), ("Agoria", "Agoria", "PARTNERS_WITH"),
     ("le programme Interreg", "Interreg", "TAKES_PART_IN"), ("le projet Creathriv-eu", "Creathriv.eu", "TAKES_PART_IN"),
     ("Horizon 2020", "Horizon Europe", "TAKES_PART_IN"), ("le programme Eurocluster", "Eurocluster", "TAKES_PART_IN"),

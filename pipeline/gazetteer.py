@@ -91,8 +91,12 @@ def _read(path: Path) -> dict:
 
 
 def curated_data() -> dict:
-    """The curated gazetteer as its file holds it, without review decisions."""
-    return _read(gazetteer_path())
+    """The curated gazetteer, without review decisions: an entry's former names (before a merger or
+    a renaming) are among its aliases, so they resolve to the organisation it became."""
+    data = _read(gazetteer_path())
+    entries = [dict(e, aliases=list(dict.fromkeys(e["aliases"] + [n for f in e.get("former", []) for n in f["names"]])))
+               for e in data["entries"]]
+    return {**data, "entries": entries}
 
 
 @lru_cache(maxsize=1)

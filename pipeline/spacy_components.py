@@ -72,19 +72,29 @@ def cue_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple(compiled)
 
 
+def _without_trailing_place(span: Span, places: set[int]) -> Span:
+    """"le centre de recherche Celabor de Herve": the name stops before "de" and a place the NER
+    (or the gazetteer) marked, unless that leaves only the cue's own words."""
+    for i in range(span.start + 1, span.end - 1):
+        if span.doc[i].lower_ in LINKERS and all(j in places for j in range(i + 1, span.end)):
+            return Span(span.doc, span.start, i, label=span.label_, kb_id=span.kb_id_)
+    return span
+
+
 @Language.component(CUE_NAMES, requires=["doc.ents"], assigns=["doc.ents"])
 def cue_names(doc: Doc) -> Doc:
     """Names introduced by a cue ("centre de recherche X", "salon X", "projet « X »") become
     entities labelled CUE, their type in the span's kb_id. The gazetteer's entities stay as they
     are; a cue's span replaces the statistical NER's guesses it overlaps (it knows the name's
     extent and its type)."""
+    places = {i for e in doc.ents if e.label_ == "LOC" or _is_place(e) for i in range(e.start, e.end)}
     found: list[Span] = []
     for pattern, kind in cue_patterns():
         for match in pattern.finditer(doc.text):
             span = doc.char_span(match.start("name"), match.end("name"), label=CUE_LABEL, kb_id=kind,
                                  alignment_mode="expand")
             if span is not None:
-                found.append(span)
+                found.append(_without_trailing_place(span, places))
     if not found:
         return doc
     kept = [e for e in doc.ents if e.label_ == RULER_LABEL]
