@@ -472,7 +472,7 @@ REVIEW_FILE = typer.Option("--file", help="The review decisions file (default: E
                                            "var/review.yaml).")
 
 
-def _decide(file: Path | None, change) -> None:  # change: Decisions -> Decisions
+def _decide(file: Path | None, decision) -> None:  # decision: pipeline.review.Accepted | Merged | Rejected
     """Record a decision in the review file and read the gazetteer again with it."""
     from pipeline import gazetteer
     from pipeline.review import apply_decisions, read_decisions, write_decisions
@@ -480,7 +480,7 @@ def _decide(file: Path | None, change) -> None:  # change: Decisions -> Decision
     if file is not None:
         os.environ["EVALGRAPH_REVIEW_FILE"] = str(file)
     try:
-        decisions = change(read_decisions())
+        decisions = read_decisions().deciding(decision)
         apply_decisions(gazetteer.curated_data(), decisions)  # refuses a merge into an unknown target
         path = write_decisions(decisions)
     except ValueError as exc:
@@ -529,8 +529,7 @@ def review_accept(
     if kind not in ORGANISATION_TYPES:
         err.print(f"error: {kind!r} is not a type; one of {', '.join(sorted(ORGANISATION_TYPES))}")
         raise typer.Exit(2)
-    _decide(file, lambda d: d.without(name).model_copy(update={"accept": [*d.without(name).accept,
-                                                                          Accepted(name=name, type=kind)]}))
+    _decide(file, Accepted(name=name, type=kind))
     settings = Neo4jSettings.from_env()
     with _driver(settings) as driver:
         held = accept(driver, name, kind, settings.database)
@@ -554,8 +553,7 @@ def review_merge(
     if target is None:
         err.print(f"error: {into!r} is not in the gazetteer; accept it first, or merge into a known name")
         raise typer.Exit(1)
-    _decide(file, lambda d: d.without(name).model_copy(update={"merge": [*d.without(name).merge,
-                                                                         Merged(name=name, into=target.canonical)]}))
+    _decide(file, Merged(name=name, into=target.canonical))
     settings = Neo4jSettings.from_env()
     with _driver(settings) as driver:
         moved = merge(driver, name, target, settings.database)
@@ -576,8 +574,7 @@ def review_reject(
     if gazetteer.by_canonical().get(name) is not None:
         err.print(f"error: {name!r} is in the gazetteer; edit the gazetteer to remove it")
         raise typer.Exit(1)
-    _decide(file, lambda d: d.without(name).model_copy(update={"reject": [*d.without(name).reject,
-                                                                          Rejected(name=name)]}))
+    _decide(file, Rejected(name=name))
     settings = Neo4jSettings.from_env()
     with _driver(settings) as driver:
         removed = reject(driver, name, settings.database)

@@ -38,7 +38,6 @@ class Entry:
     aliases: tuple[str, ...]
     domain: str | None = None
     region: str | None = None
-    source: str | None = None  # where the facts of the entry were checked
 
     @property
     def type(self) -> str:
@@ -118,8 +117,8 @@ def digest() -> str:
 
 @lru_cache(maxsize=1)
 def entries() -> tuple[Entry, ...]:
-    return tuple(Entry(e["canonical"], tuple(e["types"]), tuple(e["aliases"]), e.get("domain"), e.get("region"),
-                       e.get("source")) for e in _data()["entries"])
+    return tuple(Entry(e["canonical"], tuple(e["types"]), tuple(e["aliases"]), e.get("domain"), e.get("region"))
+                 for e in _data()["entries"])
 
 
 @lru_cache(maxsize=1)

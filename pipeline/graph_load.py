@@ -221,7 +221,15 @@ TYPE_LABELS = {"cluster": "Cluster", "pole": "Pole", "foreign_cluster": "Foreign
                "federation": "Federation", "initiative": "Initiative"}
 RELATION_TYPES = ("PARTNERS_WITH", "TAKES_PART_IN", "SYNERGY_WITH", "PRESENT_AT", "HAS_MEMBER")
 
-# Labels cannot be parameters: one static FOREACH per type, chosen by the node's types.
+
+
+def type_labels(node: str, types: str) -> str:
+    """Cypher that gives `node` the label of each type in the list expression `types`. Labels
+    cannot be parameters: one static FOREACH per type."""
+    return "".join(f"FOREACH (_ IN CASE WHEN '{t}' IN {types} THEN [1] ELSE [] END | SET {node}:{label})\n"
+                   for t, label in TYPE_LABELS.items())
+
+
 # The gazetteer is authoritative for what it knows (a corrected region reaches the graph on reload).
 _WRITE_ORGANISATIONS = """
 UNWIND $organisations AS org
@@ -229,8 +237,7 @@ MERGE (o:Organisation {name: org.name})
 SET o.known = coalesce(o.known, false) OR org.known, o.review = NOT (coalesce(o.known, false) OR org.known),
     o.types = reduce(acc = coalesce(o.types, []), t IN org.types | CASE WHEN t IN acc THEN acc ELSE acc + t END),
     o.domain = coalesce(org.domain, o.domain), o.region = CASE WHEN org.known THEN org.region ELSE o.region END
-""" + "".join(f"FOREACH (_ IN CASE WHEN '{t}' IN org.types THEN [1] ELSE [] END | SET o:{label})\n"
-              for t, label in TYPE_LABELS.items())
+""" + type_labels("o", "org.types")
 
 
 

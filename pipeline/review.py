@@ -45,11 +45,14 @@ class Decisions(BaseModel):
     merge: list[Merged] = Field(default_factory=list)
     reject: list[Rejected] = Field(default_factory=list)
 
-    def without(self, name: str) -> Decisions:
-        """The decisions with none about `name`: a new decision replaces an earlier one."""
-        return Decisions(accept=[d for d in self.accept if d.name != name],
-                         merge=[d for d in self.merge if d.name != name],
-                         reject=[d for d in self.reject if d.name != name])
+    def deciding(self, decision: Accepted | Merged | Rejected) -> Decisions:
+        """The decisions with this one about its name, which replaces any earlier one."""
+        kept = {kind: [d for d in getattr(self, kind) if d.name != decision.name] for kind in KINDS.values()}
+        kept[KINDS[type(decision)]].append(decision)
+        return Decisions(**kept)
+
+
+KINDS: dict[type, str] = {Accepted: "accept", Merged: "merge", Rejected: "reject"}  # a decision -> its list
 
 
 def review_path() -> Path:

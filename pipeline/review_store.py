@@ -19,7 +19,7 @@ from typing import Any
 from neo4j import Driver, ManagedTransaction
 
 from pipeline.gazetteer import Entry
-from pipeline.graph_load import RELATION_TYPES, TYPE_LABELS, write_organisations
+from pipeline.graph_load import RELATION_TYPES, TYPE_LABELS, type_labels, write_organisations
 from pipeline.partners import relation_for
 
 EVIDENCE = """
@@ -31,9 +31,7 @@ RETURN o.name AS name, o.types AS types, collect(DISTINCT m.source) AS documents
 ORDER BY name
 """
 _SET_TYPE = ("MATCH (o:Organisation {name: $name}) SET o.known = true, o.review = false, o.types = [$type] "
-             "REMOVE o:" + ":".join(TYPE_LABELS.values()) + "\n"
-             + "".join(f"FOREACH (_ IN CASE WHEN $type = '{t}' THEN [1] ELSE [] END | SET o:{label})\n"
-                       for t, label in TYPE_LABELS.items()))
+             "REMOVE o:" + ":".join(TYPE_LABELS.values()) + "\n" + type_labels("o", "[$type]"))
 _RELATIONSHIPS = """
 MATCH (o:Organisation {name: $name})-[r]-(other)
 RETURN elementId(r) AS id, type(r) AS type, startNode(r) = o AS outgoing, elementId(other) AS other,
@@ -117,9 +115,8 @@ def merge(driver: Driver, name: str, into: Entry, database: str | None = None) -
             return 0
         write_organisations(tx, [{"name": into.canonical, "types": list(into.types), "known": True,
                                   "domain": into.domain, "region": into.region}])
-        target = {record["id"]: record for record in _relationships(tx, into.canonical)}
         own = tx.run("MATCH (o:Organisation {name: $name}) RETURN elementId(o) AS id", name=into.canonical).single()
-        held = {_key(rel) for rel in target.values()}
+        held = {_key(rel) for rel in _relationships(tx, into.canonical)}
         moved = 0
         for rel in moving:
             if rel["type"] in COMPUTED or rel["other"] == own["id"] or _key(rel) in held:
