@@ -1,6 +1,8 @@
 """One process extracts the first N reports of an archive, one after another, and prints its
 figures as JSON: pages, seconds, peak memory (ru_maxrss) and accuracy against the expected
-records. A process per archive size, so peak memory is that size's own."""
+records; then the floor: the seconds pdfminer's own page pass takes on the same files (its
+interpreter and page aggregator without layout analysis, as pdfplumber opens a PDF), which no
+reader built on pdfplumber can beat. A process per archive size, so peak memory is that size's own."""
 
 from __future__ import annotations
 
@@ -33,11 +35,31 @@ def main(folder: str, n: int, results_file: str) -> None:
         for k in KINDS:
             totals[k] = [a + b for a, b in zip(totals[k], s.counts[k], strict=True)]
     seconds = time.perf_counter() - start
+    floor = pdfminer_seconds([Path(folder) / report_name(i) for i in range(1, n + 1)])
     Path(results_file).write_bytes(pickle.dumps(results))
     accuracy = {k: {"precision": tp / got if got else 1.0, "recall": tp / want if want else 1.0}
                 for k, (tp, got, want) in totals.items()}
-    print(json.dumps({"documents": n, "pages": pages, "seconds": seconds,
+    print(json.dumps({"documents": n, "pages": pages, "seconds": seconds, "pdfminer_seconds": floor,
                       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "accuracy": accuracy}))
+
+
+def pdfminer_seconds(paths: list[Path]) -> float:
+    """Seconds for pdfminer to interpret every page of the files into its objects (laparams None:
+    what pdfplumber asks of it), and nothing else."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    start = time.perf_counter()
+    for path in paths:
+        with path.open("rb") as fp:
+            resources = PDFResourceManager()
+            device = PDFPageAggregator(resources, laparams=None)
+            interpreter = PDFPageInterpreter(resources, device)
+            for page in PDFPage.get_pages(fp):
+                interpreter.process_page(page)
+                device.get_result()
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ local one for the run), from the scheduled deployment in prefect.yaml, and on Da
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import threading
 import time
@@ -42,6 +41,7 @@ from prefect.utilities.annotations import quote
 
 from flows.extraction_pool import extract, extraction_processes
 from flows.prefect_api import prefect_api
+from flows.runner_settings import RunnerSettings
 from graph_schema import apply_migrations
 from pipeline import PIPELINE_VERSION, gazetteer
 from pipeline.archive import FoundFile, count_pdfs, discover, workspace
@@ -310,46 +310,36 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
     return report
 
 
-@dataclass(frozen=True)
-class RunnerChoice:
-    task_runner: Any
-    extract_workers: int = 0  # worker processes for extraction, in the flow's process
-
-
-def task_runner(kind: str = "auto", workers: int | None = None, dask_address: str | None = None) -> RunnerChoice:
-    """processes (and auto): tasks in threads, extraction (CPU-bound) in up to `workers`
+def task_runner(settings: RunnerSettings) -> Any:
+    """processes (and auto): tasks in threads, extraction (CPU-bound) in `settings.workers`
     processes, each loading spaCy once and bounded in time and memory (flows/extraction_pool.py
     says why not Prefect's process pool). threads: one process, no time or memory bound on a
     document (for debugging). dask: a LocalCluster, or the scheduler at `dask_address` (workers
     on other machines)."""
-    workers = workers or max(1, os.cpu_count() or 1)
-    if kind == "dask" or dask_address:
+    if settings.kind == "dask":
         from prefect_dask import DaskTaskRunner
 
-        if dask_address:
-            return RunnerChoice(DaskTaskRunner(address=dask_address))
-        return RunnerChoice(DaskTaskRunner(cluster_class="distributed.LocalCluster",
-                                           cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                                           "processes": True}))
-    if kind in ("processes", "auto"):
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                              cluster_kwargs={"n_workers": settings.workers, "threads_per_worker": 1,
+                                              "processes": True})
+    if settings.extract_workers:
         # a thread waits on each process; two more keep the pool fed while tasks record their results
-        return RunnerChoice(ThreadPoolTaskRunner(max_workers=workers + 2), extract_workers=workers)
-    return RunnerChoice(ThreadPoolTaskRunner(max_workers=workers))
+        return ThreadPoolTaskRunner(max_workers=settings.workers + 2)
+    return ThreadPoolTaskRunner(max_workers=settings.workers)
 
 
 def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runner: str | None = None,
                workers: int | None = None, dask_address: str | None = None) -> IngestReport:
     """The flow with a task runner chosen from the arguments, else EVALGRAPH_TASK_RUNNER,
-    EVALGRAPH_WORKERS and EVALGRAPH_DASK_ADDRESS. The flow finds the PDFs itself (its parameters
-    are the paths as given, which Prefect stores as JSON).
+    EVALGRAPH_WORKERS and EVALGRAPH_DASK_ADDRESS (flows.runner_settings). The flow finds the
+    PDFs itself (its parameters are the paths as given, which Prefect stores as JSON).
 
     The extraction workers start first, so that they load spaCy (seconds) while the Prefect
     server starts (seconds too) instead of after it; as many as there are PDFs, up to the
-    workers asked for. The flow uses them."""
-    runner = runner or os.environ.get("EVALGRAPH_TASK_RUNNER", "auto")
-    workers = workers or int(os.environ.get("EVALGRAPH_WORKERS", "0") or 0) or None
-    dask_address = dask_address or os.environ.get("EVALGRAPH_DASK_ADDRESS") or None
-    chosen = task_runner(runner, workers, dask_address)
-    with extraction_processes(min(chosen.extract_workers, count_pdfs(paths))), prefect_api():
-        return ingest_archive.with_options(task_runner=chosen.task_runner)(
-            paths=[str(p) for p in paths], prune=prune, analyse=analyse, extract_workers=chosen.extract_workers)
+    workers asked for. The flow uses them (and the CLI's, started earlier still, when it has)."""
+    settings = RunnerSettings.resolve(runner, workers, dask_address)
+    with extraction_processes(min(settings.extract_workers, count_pdfs(paths))), prefect_api():
+        return ingest_archive.with_options(task_runner=task_runner(settings))(
+            paths=[str(p) for p in paths], prune=prune, analyse=analyse, extract_workers=settings.extract_workers)

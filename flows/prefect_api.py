@@ -7,6 +7,10 @@ hanging on a dead API; and after a kill -9 of the ingest it lives on, orphaned. 
 documented `prefect server start` (without its UI), in its own session, so Ctrl-C reaches the ingest
 alone, which then ends the run cleanly and stops the server; the kernel stops it too if the
 ingest dies without a word (PR_SET_PDEATHSIG), so nothing outlives the run.
+
+The server takes 3 to 4 s to answer, most of it importing Prefect's server code, so the CLI
+gives it a head start (`head_start`, before the CLI itself imports Prefect and the flow): the
+two start side by side. This module imports Prefect only where a function needs it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext, suppress
 
 import httpx
-from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 
 PR_SET_PDEATHSIG = 1
 STOP_SECONDS = 5.0
@@ -48,30 +51,57 @@ def _startup_seconds() -> float:
     return float(os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"))
 
 
+class LocalServer:
+    """`prefect server start` on a free loopback port, started at once; `wait` for its API URL."""
+
+    def __init__(self) -> None:
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}/api"
+        env = {**os.environ, "PREFECT_SERVER_UI_ENABLED": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        self.proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                                      "--port", str(port)],
+                                     env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_die_with_parent)
+
+    def wait(self) -> str:
+        _wait_healthy(self.proc, self.url)
+        return self.url
+
+    def stop(self) -> None:
+        _drain_to(self.proc)
+        self.proc.terminate()
+        try:
+            self.proc.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stderr:
+            self.proc.stderr.close()
+
+
+_early: LocalServer | None = None
+
+
+def head_start() -> None:
+    """Start the run's local server now when the run will need one (no PREFECT_API_URL in the
+    environment, no server running here): `prefect_api` then waits for it instead of starting
+    it. Cheap: no Prefect import. A Prefect profile that names an API is only known once Prefect
+    is imported; `prefect_api` then stops this server unused."""
+    global _early
+    if _early is None and not os.environ.get("PREFECT_API_URL") and running_server() is None:
+        _early = LocalServer()
+
+
 @contextmanager
 def local_server() -> Iterator[str]:
-    """Start `prefect server start` on a free loopback port, yield its API URL, stop it at the end."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, "PREFECT_SERVER_UI_ENABLED": "false", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)],
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True, preexec_fn=_die_with_parent)
+    """The run's own server (the head start's if there is one): its API URL; stopped at the end."""
+    global _early
+    server, _early = _early or LocalServer(), None
     try:
-        _wait_healthy(proc, url)
-        yield url
+        yield server.wait()
     finally:
-        _drain_to(proc)
-        proc.terminate()
-        try:
-            proc.wait(STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
+        server.stop()
 
 
 def _drain_to(proc: subprocess.Popen[bytes]) -> None:
@@ -122,18 +152,28 @@ def running_server() -> str | None:
 @contextmanager
 def prefect_api() -> Iterator[str]:
     """The API URL for this run: PREFECT_API_URL's; else a Prefect server already running
-    locally; else a local server started here, once. The address is put where every process of
-    the run reads its settings (Dask's workers would otherwise each start a server of their own)."""
+    locally; else a local server of the run's own (the head start's, or started here). The
+    address is put where every process of the run reads its settings (Dask's workers would
+    otherwise each start a server of their own). On a server of its own, the run sends no
+    heartbeats: they let a long-lived server notice a crashed run, and this one stops with the
+    run; Prefect's heartbeat thread also holds the run's end for up to a second."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    global _early
     url = get_current_settings().api.url
     if url:
+        if _early is not None:  # the API was in the user's Prefect profile
+            _early.stop()
+            _early = None
         yield url
         return
-    found = running_server()
+    found = None if _early is not None else running_server()
     with (nullcontext(found) if found else local_server()) as url:
         before = os.environ.get("PREFECT_API_URL")
         os.environ["PREFECT_API_URL"] = url  # worker processes inherit it
+        own = {} if found else {"flows.heartbeat_frequency": None}
         try:
-            with temporary_settings(updates={PREFECT_API_URL: url}):
+            with temporary_settings(updates={PREFECT_API_URL: url, **own}):
                 yield url
         finally:
             if before is None:

@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from flows.runner_settings import RunnerSettings
 from pipeline import PIPELINE_VERSION, neo4j_server
 from pipeline.answers import cell
 from pipeline.config import Neo4jSettings, local_server_home, make_driver
@@ -141,6 +142,19 @@ def ingest(
         raise typer.Exit(1)
     _driver(settings).close()  # fail fast, with advice, if Neo4j does not answer
     _quiet_prefect()
+    from flows.extraction_pool import extraction_processes
+    from flows.prefect_api import head_start
+    from pipeline.archive import count_pdfs
+
+    # What takes seconds starts first, side by side, while Prefect and the flow are imported
+    # here: the run's own Prefect server (when it needs one) and the extraction workers (spaCy).
+    head_start()
+    chosen = RunnerSettings.resolve(runner or None, workers or None, dask_address or None)
+    with extraction_processes(min(chosen.extract_workers, count_pdfs(paths))):
+        _ingest(paths, prune, analyse, chosen, settings)
+
+
+def _ingest(paths: list[str], prune: bool, analyse: bool, chosen: RunnerSettings, settings: Neo4jSettings) -> None:
     from flows.ingest import listening, run_ingest
 
     # a failed document is reported once, in the summary below, not with Prefect's task traceback
@@ -175,8 +189,8 @@ def ingest(
 
         try:
             with listening(on_event):
-                report = run_ingest(paths, prune=prune, analyse=analyse, runner=runner or None,
-                                    workers=workers or None, dask_address=dask_address or None)
+                report = run_ingest(paths, prune=prune, analyse=analyse, runner=chosen.kind, workers=chosen.workers,
+                                    dask_address=chosen.dask_address)
         except KeyboardInterrupt:
             progress.stop()
             _interrupted(list(finished.values()), queued)

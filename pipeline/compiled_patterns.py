@@ -30,6 +30,10 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokenizer import Tokenizer
 
 FORMAT = 1
 CODE_TYPECODE = {2: "H", 4: "I"}.get(_sre.CODESIZE, "I")
@@ -108,7 +112,7 @@ def preload(path: Path | None = None) -> list[re.Pattern[str]]:
     return [compiled for _, compiled in rebuilt]
 
 
-def expensive_patterns(tokenizer: object) -> list[str]:  # tokenizer: spacy.tokenizer.Tokenizer
+def expensive_patterns(tokenizer: Tokenizer) -> list[str]:
     """The patterns of a spaCy tokenizer that are worth keeping compiled (its token_match above all)."""
     found = []
     for attribute in ("token_match", "url_match", "prefix_search", "suffix_search", "infix_finditer"):
@@ -119,7 +123,7 @@ def expensive_patterns(tokenizer: object) -> list[str]:  # tokenizer: spacy.toke
     return found
 
 
-def keep(tokenizer: object, preloaded: list[re.Pattern[str]]) -> None:  # tokenizer: spacy.tokenizer.Tokenizer
+def keep(tokenizer: Tokenizer, preloaded: list[re.Pattern[str]]) -> None:
     """After a spaCy pipeline loaded: store its expensive patterns (and the French module's
     TOKEN_MATCH, compiled at import) when they were not all preloaded, for the next process."""
     wanted = expensive_patterns(tokenizer)

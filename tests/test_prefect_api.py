@@ -18,6 +18,10 @@ def _servers() -> set[int]:
             " ".join(p.cmdline())}
 
 
+def _alive(pids: set[int]) -> set[int]:
+    return {p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE}
+
+
 def test_a_running_server_is_reused_else_one_is_started_and_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.setenv("EVALGRAPH_PREFECT_LOCAL_URL", "http://127.0.0.1:9/api")  # nothing listens there
@@ -34,4 +38,30 @@ def test_a_running_server_is_reused_else_one_is_started_and_stopped(monkeypatch:
                 assert reused == own and _servers() - before == started  # no second server
         finally:
             os.environ["PREFECT_API_URL"] = own
-    assert not [p for p in started if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    assert not _alive(started)
+
+
+def test_the_head_start_server_is_the_one_the_run_uses_and_sends_no_heartbeats(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI starts the run's server before importing Prefect; the run then uses that one (no
+    second server), without heartbeats (nothing watches a server that stops with the run), and
+    stops it. A Prefect profile naming an API, known only later, stops the early server unused."""
+    from prefect.settings import get_current_settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("EVALGRAPH_PREFECT_LOCAL_URL", "http://127.0.0.1:9/api")
+    before = _servers()
+    prefect_api.head_start()
+    early = _servers() - before
+    assert len(early) == 1
+    with temporary_settings(restore_defaults={PREFECT_API_URL}), prefect_api.prefect_api() as url:
+        assert _servers() - before == early and url.startswith("http://127.0.0.1:")
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert not _alive(early)
+
+    prefect_api.head_start()
+    early = _servers() - before
+    assert len(early) == 1
+    with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}), prefect_api.prefect_api() as url:
+        assert url == "http://127.0.0.1:9/api" and not _alive(early)
+        assert get_current_settings().flows.heartbeat_frequency is not None
