@@ -19,12 +19,13 @@ local one for the run), from the scheduled deployment in prefect.yaml, and on Da
 from __future__ import annotations
 
 import hashlib
+import queue
 import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,7 +35,7 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.futures import PrefectFuture, wait
+from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
@@ -207,6 +208,18 @@ def _interrupts_at_safe_points() -> Iterator[threading.Event]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _finished(done: queue.SimpleQueue[PrefectFuture]) -> list[PrefectFuture]:
+    """The futures finished since the last call: waits up to INTERRUPT_CHECK_SECONDS for one."""
+    try:
+        futures = [done.get(timeout=INTERRUPT_CHECK_SECONDS)]
+    except queue.Empty:
+        return []
+    with suppress(queue.Empty):
+        while True:
+            futures.append(done.get_nowait())
+    return futures
+
+
 def _extract_and_load(todo: list[FoundFile]) -> Loaded:
     """Extraction tasks run in the task runner; as they finish, their documents are loaded here,
     in the flow's thread, a batch per transaction: up to LOAD_BATCH documents, or whatever
@@ -214,6 +227,12 @@ def _extract_and_load(todo: list[FoundFile]) -> Loaded:
     another, and a statement carries many documents' rows (Neo4j's cost is per statement)."""
     extracts = extract_document_task.map(todo)
     index = {id(f): i for i, f in enumerate(extracts)}
+    # One callback per future, registered once: prefect.futures.wait(timeout=...) called in a
+    # loop registers a new callback on every pending future at each call, and at 1000 documents
+    # those pile up until the task threads spend their time running them (the run stalled).
+    finished: queue.SimpleQueue[PrefectFuture] = queue.SimpleQueue()
+    for future in extracts:
+        future.add_done_callback(finished.put)
     rows: dict[int, IngestRow] = {}
     pending: list[int] = []
     written = 0
@@ -230,10 +249,11 @@ def _extract_and_load(todo: list[FoundFile]) -> Loaded:
         last = time.monotonic()
 
     with _interrupts_at_safe_points() as interrupted:
-        remaining = list(extracts)
+        remaining = len(extracts)
         while remaining:
-            finished, waiting = wait(remaining, timeout=INTERRUPT_CHECK_SECONDS)
-            for future in sorted(finished, key=lambda f: index[id(f)]):
+            done = _finished(finished)
+            remaining -= len(done)
+            for future in sorted(done, key=lambda f: index[id(f)]):
                 i = index[id(future)]
                 rows[i] = _extracted(future, todo[i])
                 if rows[i].status == "extracted":
@@ -245,7 +265,6 @@ def _extract_and_load(todo: list[FoundFile]) -> Loaded:
                     raise KeyboardInterrupt
                 if len(pending) >= LOAD_BATCH or (pending and time.monotonic() - last >= LOAD_EVERY_SECONDS):
                     flush()
-            remaining = list(waiting)
             if interrupted.is_set():
                 raise KeyboardInterrupt
             if pending and time.monotonic() - last >= LOAD_EVERY_SECONDS:
