@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pipeline.grid_settings import GridSettings
 from pipeline.pages import Line, Page, Word
-from pipeline.vocabulary import COLUMN_KEYS, caption_number, column_phrases, header_token
+from pipeline.vocabulary import COLUMN_KEYS, caption_number, column_phrases, header_token, header_words_at_most
 
 HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
 
@@ -64,6 +64,8 @@ class Columns:
 def find_header(line: Line, settings: GridSettings) -> dict[str, Heading] | None:
     """The header row of a grid: column headings of report_wording.yaml, left to right, each a
     word or a phrase ("Éléments de constat"); at least criterion, judgment and justification."""
+    if len(line.words) > header_words_at_most() + settings.header_extra_words:
+        return None  # the last test below, made first: most lines are prose, and need no folding
     tokens = [header_token(w.text) for w in line.words]
     found: dict[str, Heading] = {}
     matched = 0

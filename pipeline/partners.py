@@ -208,7 +208,8 @@ def _link_acronyms(mentions: list[PartnerMention]) -> list[PartnerMention]:
 
 def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | None:
     page = unit.page_at(ent.start_char)
-    sentence = ent.sent.text.strip()
+    sent = ent.sent  # spaCy walks the tokens to find it: once
+    sentence = sent.text.strip()
     if ent.label_ == RULER_LABEL:
         entry = by_canonical()[ent.ent_id_]
         return _known(ent.text, entry, page, sentence)
@@ -225,7 +226,7 @@ def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | 
             return None
         return PartnerMention(name=name, canonical=name, type=ent.kb_id_, types=[ent.kb_id_], page=page,
                               sentence=sentence, known=False)
-    start, end = ent.start_char - ent.sent.start_char, ent.end_char - ent.sent.start_char
+    start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char
     if not PARTNER_CUE.search(sentence):
         return None
     if ent.label_ in ENUM_ONLY_LABELS and not _in_enumeration(sentence, start, end):

@@ -104,8 +104,9 @@ def cue_names(doc: Doc) -> Doc:
     extent and its type)."""
     places = {i for e in doc.ents if e.label_ == "LOC" or _is_place(e) for i in range(e.start, e.end)}
     found: list[Span] = []
+    text = doc.text  # spaCy joins every token's text at each call
     for pattern, kind in cue_patterns():
-        for match in pattern.finditer(doc.text):
+        for match in pattern.finditer(text):
             span = doc.char_span(match.start("name"), match.end("name"), label=CUE_LABEL, kb_id=kind,
                                  alignment_mode="expand")
             if span is not None:

@@ -161,6 +161,15 @@ def column_phrases() -> list[tuple[tuple[str, ...], str]]:
     return sorted(phrases.items(), key=lambda kv: -len(kv[0]))
 
 
+@_compiled
+def header_words_at_most() -> int:
+    """The most words the headings of one header row can take: each column's longest heading."""
+    longest: dict[str, int] = {}
+    for phrase, key in column_phrases():
+        longest[key] = max(longest.get(key, 0), len(phrase))
+    return sum(longest.values())
+
+
 def header_token(text: str) -> str:
     return fold(text).replace("’", "'").strip(":;.,")
 
