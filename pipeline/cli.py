@@ -10,7 +10,7 @@ import signal
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from neo4j import Driver
@@ -25,6 +25,9 @@ from pipeline import PIPELINE_VERSION, neo4j_server
 from pipeline.answers import cell
 from pipeline.config import Neo4jSettings, local_server_home, make_driver
 from pipeline.pages import DocumentReadError
+
+if TYPE_CHECKING:
+    from pipeline.review import Accepted, Merged, Rejected
 
 app = typer.Typer(
     help="evalgraph: evaluation reports of Walloon business clusters (PDF) -> Neo4j knowledge graph.\n\n"
@@ -486,7 +489,7 @@ REVIEW_FILE = typer.Option("--file", help="The review decisions file (default: E
                                            "var/review.yaml).")
 
 
-def _decide(file: Path | None, decision) -> None:  # decision: pipeline.review.Accepted | Merged | Rejected
+def _decide(file: Path | None, decision: Accepted | Merged | Rejected) -> None:
     """Record a decision in the review file and read the gazetteer again with it."""
     from pipeline import gazetteer
     from pipeline.review import apply_decisions, read_decisions, write_decisions

@@ -22,15 +22,15 @@ from __future__ import annotations
 
 import _sre
 import array
-import contextlib
 import marshal
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from pipeline.atomic_file import write_atomically
 
 if TYPE_CHECKING:
     from spacy.tokenizer import Tokenizer
@@ -84,13 +84,8 @@ def store(patterns: Iterable[str], path: Path | None = None) -> Path | None:
     path = path or cache_file()
     forms = [_compiled_form(p) for p in dict.fromkeys(patterns) if len(p) >= WORTH_CACHING_CHARS]
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".patterns-", delete=False) as tmp:
-            marshal.dump((_key(), forms), tmp)
-        os.replace(tmp.name, path)
+        write_atomically(path, marshal.dumps((_key(), forms)))
     except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp.name)
         return None
     return path
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
+from pipeline.atomic_file import write_atomically
 from pipeline.config import PROJECT_ROOT
 
 HEADER = ("# evalgraph review decisions: the user overlay of the gazetteer, read by every extraction.\n"
@@ -75,13 +76,10 @@ def read_decisions(path: Path | None = None) -> Decisions:
 
 
 def write_decisions(decisions: Decisions, path: Path | None = None) -> Path:
-    """Written whole to a temporary file, then renamed: an interrupted write leaves the old file."""
+    """Replaced whole (pipeline.atomic_file): an interrupted write leaves the old file."""
     path = path or review_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = yaml.safe_dump(decisions.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
-    partial = path.with_suffix(path.suffix + ".partial")
-    partial.write_text(HEADER + body, encoding="utf-8")
-    partial.replace(path)
+    write_atomically(path, (HEADER + body).encode("utf-8"))
     return path
 
 
