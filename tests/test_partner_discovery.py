@@ -11,9 +11,10 @@ from bench.partner_discovery import REPORTS, measure
 from corpus_tools.partner_reports import read_reports
 from pipeline.gazetteer import squash
 
-# Measured 2026-11-24: full 0.988 / 0.963; discovered 0.769 / 0.435, right type 0.733. The floors
-# below catch a regression; the targets of issue 14 for discovery (0.9 / 0.85 / 0.8) are not met yet.
-DISCOVERED_PRECISION, DISCOVERED_RECALL, DISCOVERED_TYPE = 0.7, 0.4, 0.7
+# Measured 2026-11-24 on the six reports: full 1.000 / 0.975; discovered 0.989 / 0.856, right type 0.708
+# (the last two reports, written after the rules were set, alone gave 0.92 / 0.66 / 0.48 before the
+# places were added). The floors below catch a regression; the type target of issue 14 (0.8) is not met.
+DISCOVERED_PRECISION, DISCOVERED_RECALL, DISCOVERED_TYPE = 0.95, 0.8, 0.65
 
 
 @pytest.mark.parametrize("report", read_reports(REPORTS / "reports.yaml"), ids=lambda r: r.file)

@@ -19,7 +19,7 @@ from tests.test_cli import run
 from tests.test_partner_graph import _cluster_report
 
 PARTNERS = ("Le cluster a développé des partenariats avec Polymer Valley Network, Wallimage Entreprises SA, la "
-            "société Agence Export Wallonie et Plasticentre Innovation, et participe au salon Plastics Expo.")
+            "société Agence Export à Namur et Plasticentre Innovation, et participe au salon Plastics Expo.")
 STATED = """
 MATCH (s)-[r]->(o) WHERE type(r) IN ['MENTIONS', 'LISTS', 'PARTNERS_WITH', 'TAKES_PART_IN', 'SYNERGY_WITH',
                                     'PRESENT_AT', 'HAS_MEMBER', 'EVALUATES']
@@ -79,7 +79,7 @@ def test_review_accept_merge_reject_through_the_cli_and_they_survive_a_reingest(
             "Plastics Expo"} <= set(rows)
     evidence = rows["Agence Export"]
     assert evidence["documents"] == ["plastiwin_2016.pdf"] and evidence["page"] == 1
-    assert "Agence Export Wallonie" in evidence["sentence"]
+    assert "Agence Export à Namur" in evidence["sentence"]
     before = _facts(driver)
 
     lines = readme_review_lines()

@@ -1,0 +1,124 @@
+"""The words that introduce an organisation's name and say what it is (pipeline/data/partner_cues.yaml),
+compiled once. Two readers: the spaCy component that marks the names the cues introduce
+(spacy_components.cue_names), and the typing of a name the statistical NER proposed, from a cue
+before it ("les salons Anuga et Interpack") or in apposition after it ("Buildwise, le centre
+scientifique et technique de la construction"). One file, so the two never disagree."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+
+from pipeline.vocabulary import fold
+
+CUES_PATH = Path(__file__).resolve().parent / "data" / "partner_cues.yaml"
+CAPITAL = r"[A-ZÉÈÊÀÂÎÔÛÇ]"
+WORD = CAPITAL + r"(?:[\w’'&+-]|\.(?=\w))*|\d+[\w-]*"  # a dot only inside a word ("S.A"), never the sentence's
+CAPITALISED = rf"(?:{WORD})(?:\s+(?:(?:de|du|des|d'|d’|la|le|et|&|of|for|and)\s*)?(?:{WORD})){{0,5}}"
+LISTED = CAPITALISED.replace("|et|&|", "|")  # the first name of an enumeration: "et" starts the next one
+NAME_FORMS = {"capitalised": rf"(?P<name>{CAPITALISED})",
+              "listed": rf"(?P<name>{LISTED})",
+              "quoted": r"[«\"“]\s*(?P<name>[^»\"”]{2,60}?)\s*[»\"”]",
+              "whole": ""}
+# a whole name may join its words with "en" too ("Haute École Louvain en Hainaut"): after a cue that
+# heads the name, "en" is part of it, where after a bare name it would start a place ("X en Flandre")
+WHOLE_NAME = CAPITALISED.replace("|and)", "|and|en)")
+ARTICLE = r"(?:le|la|les|l'|l’|un|une|du|des|au|aux)"
+# what may stand between an enumeration's cue and one of its later names: "salons JEC World, K et "
+ENUMERATED = rf"(?:(?:{CAPITALISED})\s*(?:,|\bet\b|\bou\b)\s*)*"
+
+
+class Cue(NamedTuple):
+    name: re.Pattern[str]  # finds the name the cue introduces: group "name"
+    type: str
+    form: str  # capitalised | quoted | whole
+    capital_opens_name: bool  # "la Confédération Construction": the cue, capitalised, starts the name
+    ends: re.Pattern[str] | None  # the cue closing the text before a name (None: the cue is part of the name)
+    opens: re.Pattern[str] | None  # the cue opening a text (an apposition)
+
+
+@cache
+def _data() -> dict:
+    return yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
+
+
+def _origin() -> str:
+    """One optional adjective of origin or scope between a cue and its name."""
+    return rf"(?:\s+(?i:{'|'.join(map(re.escape, _data()['origin_adjectives']))}))?"
+
+
+@cache
+def cues() -> tuple[Cue, ...]:
+    """The cues, compiled: the cue's words in any case, the name's capitals as printed."""
+    compiled = []
+    for entry in _data()["cues"]:
+        cue, form, kind = entry["cue"], entry["name"], entry["type"]
+        if form == "whole":
+            compiled.append(Cue(re.compile(rf"(?P<name>(?i:{cue})\s*{WHOLE_NAME})"), kind, form, False, None, None))
+        elif "{name}" in cue:
+            before, after = cue.split("{name}")
+            compiled.append(Cue(re.compile(rf"\b(?i:{before}){NAME_FORMS[form]}(?={after})"), kind, form, False,
+                                None, None))
+        else:
+            lead = rf"\b(?i:{cue}){_origin()}"
+            compiled.append(Cue(re.compile(rf"(?P<cue>{lead})\s+{NAME_FORMS[form]}"), kind, form,
+                                entry.get("capital_opens_name", False),
+                                re.compile(rf"{lead}\s*[«\"“]?\s*{ENUMERATED}$"), re.compile(lead)))
+    return tuple(compiled)
+
+
+def type_before(text: str) -> str | None:
+    """The type a cue at the end of `text` gives the name that follows it, also across the names
+    an enumeration puts first ("les pôles Vitagora, Valorial et " gives the next one its type)."""
+    tail = text[-120:]
+    return next((cue.type for cue in cues() if cue.ends is not None and cue.ends.search(tail)), None)
+
+
+def type_in_apposition(text: str) -> str | None:
+    """The type an apposition right after a name gives it: ", le centre scientifique ..." ."""
+    match = re.match(rf"\s*,\s*{ARTICLE}\s*", text)
+    if match is None:
+        return None
+    rest = text[match.end():match.end() + 80]
+    return next((cue.type for cue in cues() if cue.opens is not None and cue.opens.match(rest)), None)
+
+
+@cache
+def _name_words() -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((kind, frozenset(words)) for kind, words in _data()["name_words"].items())
+
+
+def type_in_name(name: str) -> str | None:
+    """The type a word of the name itself says ("Hannover Messe": event); a legal form counts
+    only as the name's last word ("Ziegler Belgium", not "Belgium Trade Fair")."""
+    words = re.findall(r"\w+(?:\.\w+)*\.?", fold(name))
+    for kind, vocabulary in _name_words():
+        if kind == "company" and words and words[-1] in vocabulary:
+            return kind
+        if kind != "company" and vocabulary & set(words):
+            return kind
+    return None
+
+
+def type_in_coordination(before: str, after: str) -> str | None:
+    """A name coordinated by "et" with a name whose own words say its type shares it: "l'Université
+    de Mons et l'UCLouvain". Not a cue's type: "la fédération Fevia et l'AWEX" are of two kinds."""
+    joined = rf"\s*\bet\b\s*(?:{ARTICLE}\s*)?"
+    sibling = re.search(rf"({CAPITALISED}){joined}$", before[-120:])
+    follows = re.match(rf"{joined}({CAPITALISED})", after)
+    return next((kind for name in (sibling, follows) if name is not None
+                 and (kind := type_in_name(name[1])) is not None), None)
+
+
+@cache
+def _context() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(rf"\b(?i:{c['phrase']})\s*$"), c["type"]) for c in _data()["context"])
+
+
+def type_from_context(before: str) -> str | None:
+    """The type a phrase just before the name suggests ("auprès de"): the last guess."""
+    return next((kind for pattern, kind in _context() if pattern.search(before[-60:])), None)
