@@ -35,10 +35,16 @@ ENUMERATED = rf"(?:(?:{CAPITALISED})\s*(?:,|\bet\b|\bou\b)\s*)*"
 class Cue(NamedTuple):
     name: re.Pattern[str]  # finds the name the cue introduces: group "name"
     type: str
-    form: str  # capitalised | quoted | whole
+    form: str  # capitalised | listed | quoted | whole
     capital_opens_name: bool  # "la Confédération Construction": the cue, capitalised, starts the name
     ends: re.Pattern[str] | None  # the cue closing the text before a name (None: the cue is part of the name)
     opens: re.Pattern[str] | None  # the cue opening a text (an apposition)
+
+    @property
+    def capitalised_after(self) -> bool:
+        """The name is the run of capitalised words right after the cue, so where it ends is for
+        the reader to decide ("Certech de Seneffe"); a quoted or whole name brings its own end."""
+        return self.ends is not None and self.form != "quoted"
 
 
 @cache

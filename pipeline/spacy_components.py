@@ -106,10 +106,18 @@ def _joined_names(doc: Doc) -> list[Span]:
         named = {i for i in words - places if not is_not_partner(doc[i].text)}  # not "Bruxelles" + "Constat"
         if not inside & known and ((inside & places and named) or split):
             merged.append(Span(doc, start, end, label="ORG"))
-    if not merged:
-        return ents
-    taken = {i for span in merged for i in range(span.start, span.end)}
-    return sorted(merged + [e for e in ents if not taken & set(range(e.start, e.end))], key=lambda s: s.start)
+    return _first_come(merged + ents) if merged else ents
+
+
+def _first_come(spans: list[Span]) -> list[Span]:
+    """The spans in the order given, each kept unless it overlaps one kept before it; sorted."""
+    kept: list[Span] = []
+    taken: set[int] = set()
+    for span in spans:
+        if not taken & set(range(span.start, span.end)):
+            kept.append(span)
+            taken |= set(range(span.start, span.end))
+    return sorted(kept, key=lambda s: s.start)
 
 
 def _name_extent(span: Span, places: set[int]) -> Span:
@@ -152,15 +160,10 @@ def cue_names(doc: Doc) -> Doc:
             start = match.start("cue") if opens else match.start("name")
             span = doc.char_span(start, match.end("name"), label=CUE_LABEL, kb_id=cue.type, alignment_mode="expand")
             if span is not None:
-                found.append(_name_extent(span, places) if cue.form != "quoted" and cue.ends else span)
+                found.append(_name_extent(span, places) if cue.capitalised_after else span)
     if not found:
         return doc
-    kept = [e for e in doc.ents if e.label_ == RULER_LABEL and not _is_place(e)]  # a place may be in a name
-    taken = {i for e in kept for i in range(e.start, e.end)}
+    known = [e for e in doc.ents if e.label_ == RULER_LABEL and not _is_place(e)]  # a place may be in a name
     others = [e for e in doc.ents if e.label_ != RULER_LABEL or _is_place(e)]
-    for span in sorted(found, key=lambda s: (-(s.end - s.start), s.start)) + others:
-        if not taken & set(range(span.start, span.end)):
-            kept.append(span)
-            taken |= set(range(span.start, span.end))
-    doc.ents = sorted(kept, key=lambda s: s.start)
+    doc.ents = _first_come(known + sorted(found, key=lambda s: (-(s.end - s.start), s.start)) + others)
     return doc
