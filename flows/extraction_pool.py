@@ -33,7 +33,7 @@ from contextlib import contextmanager
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipeline.archive import FoundFile
+from pipeline.archive import FoundFile, count_pdfs
 from pipeline.ingest import IngestRow, extract_one
 from pipeline.limits import MB, Limits, limits
 from pipeline.pages import describe
@@ -61,14 +61,18 @@ def _start_worker(parent: int, memory_mb: int) -> None:
 
 
 @contextmanager
-def extraction_processes(workers: int) -> Iterator[ProcessPool | None]:
-    """While inside, `extract` hands documents to `workers` processes; with 0, nothing changes
-    and each document is extracted where its task runs (no time or memory bound then). Inside
-    another such block (workers started early, see flows.ingest.run_ingest), its pool is used."""
+def extraction_processes(workers: int, paths: list[str] | None = None) -> Iterator[ProcessPool | None]:
+    """While inside, `extract` hands documents to `workers` processes, no more than the PDFs `paths`
+    hold when given (counted cheaply, nothing unpacked: the workers start, and load spaCy, before
+    the archive is discovered); with 0, nothing changes and each document is extracted where its
+    task runs (no time or memory bound then). Inside another such block (workers started early by
+    the CLI or flows.ingest.run_ingest), its pool is used and nothing is counted again."""
     global _pool
     if _pool is not None:
         yield _pool
         return
+    if paths is not None and workers > 0:
+        workers = min(workers, count_pdfs(paths))
     _stopped.clear()
     if workers < 1:
         try:

@@ -23,10 +23,8 @@ import queue
 import signal
 import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -36,16 +34,17 @@ from neo4j.exceptions import Neo4jError
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.futures import PrefectFuture
-from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows.extraction_pool import extract, extraction_processes
 from flows.prefect_api import prefect_api
-from flows.runner_settings import RunnerSettings
+from flows.progress import notify
+from flows.runner_settings import RunnerSettings, task_runner
+from flows.summary import ARTIFACT_KEY, IngestReport, summary_markdown
 from graph_schema import apply_migrations
 from pipeline import PIPELINE_VERSION, gazetteer
-from pipeline.archive import FoundFile, count_pdfs, discover, workspace
+from pipeline.archive import FoundFile, discover, workspace
 from pipeline.config import Neo4jSettings, make_driver
 from pipeline.graph_load import move_documents, record_origins
 from pipeline.ingest import (
@@ -58,55 +57,11 @@ from pipeline.ingest import (
     planned_rows,
     unavailable,
 )
-from pipeline.network import NetworkResult
-from pipeline.network_store import network_summary
 from pipeline.pages import describe, sha256_of
 from pipeline.versioning import extraction_version
 
-ARTIFACT_KEY = "evalgraph-ingest-summary"
 LOAD_BATCH = 50  # documents per transaction at most (about 20,000 records per second, bench/)
 LOAD_EVERY_SECONDS = 2.0
-ARTIFACT_FACTS = ("Type", "Cluster", "Year", "Questions", "Criteria", "Constats", "Partners")
-Listener = Callable[[str, IngestRow], None]
-_listeners: list[Listener] = []
-
-
-@dataclass
-class IngestReport:
-    rows: list[IngestRow]
-    network: NetworkResult | None = None
-    records_written: int = 0  # nodes and relationships the run created
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Documents per status."""
-        return dict(Counter(r.status for r in self.rows))
-
-    @property
-    def headline(self) -> str:
-        """"1 failed, 12 loaded, 3 unchanged; 2431 records written"."""
-        counts = ", ".join(f"{n} {status}" for status, n in sorted(self.counts.items())) or "no documents"
-        return f"{counts}; {self.records_written} records written"
-
-    @property
-    def failed(self) -> list[IngestRow]:
-        return [r for r in self.rows if r.status == "failed"]
-
-
-@contextmanager
-def listening(callback: Listener) -> Iterator[None]:
-    """Call `callback(event, row)` as documents progress ("extracted", then "done"), in the
-    process running the flow: this is how the CLI draws its progress bars."""
-    _listeners.append(callback)
-    try:
-        yield
-    finally:
-        _listeners.remove(callback)
-
-
-def _notify(event: str, row: IngestRow) -> None:
-    for callback in list(_listeners):
-        callback(event, row)
 
 
 @cache
@@ -243,7 +198,7 @@ def _extract_and_load(todo: list[FoundFile]) -> Loaded:
         loaded = _load([rows[i] for i in pending])
         for i, row in zip(pending, loaded.rows, strict=True):
             rows[i] = row
-            _notify("done", row)
+            notify("done", row)
         written += loaded.records_written
         pending.clear()
         last = time.monotonic()
@@ -257,10 +212,10 @@ def _extract_and_load(todo: list[FoundFile]) -> Loaded:
                 i = index[id(future)]
                 rows[i] = _extracted(future, todo[i])
                 if rows[i].status == "extracted":
-                    _notify("extracted", rows[i])
+                    notify("extracted", rows[i])
                     pending.append(i)
                 else:
-                    _notify("done", rows[i])
+                    notify("done", rows[i])
                 if interrupted.is_set():
                     raise KeyboardInterrupt
                 if len(pending) >= LOAD_BATCH or (pending and time.monotonic() - last >= LOAD_EVERY_SECONDS):
@@ -276,25 +231,6 @@ def _extract_and_load(todo: list[FoundFile]) -> Loaded:
     return Loaded([rows[i] for i in sorted(rows)], written)
 
 
-def _cell(text: object) -> str:
-    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def summary_markdown(report: IngestReport) -> str:
-    lines = ["# evalgraph ingest", "", report.headline, "",
-             "| Document | Status | Type | Cluster | Year | Questions | Criteria | Constats | Partners "
-             "| Warnings | Reason |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for r in report.rows:
-        facts = r.facts()
-        warnings = "; ".join(f"{w.code} (p. {w.page})" for w in r.result.warnings) if r.result else ""
-        cells = [r.source, r.status, *(facts.get(key) for key in ARTIFACT_FACTS), warnings, r.reason]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
-    if report.network is not None:
-        lines += ["", "Network: " + ", ".join(f"{k} {v}" for k, v in network_summary(report.network).items())]
-    return "\n".join(lines) + "\n"
-
-
 @flow(name="evalgraph-ingest", description="Ingest evaluation reports (folder, glob or zip) into Neo4j.",
       version=PIPELINE_VERSION)
 def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
@@ -308,7 +244,7 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
     with workspace() as work:
         found = discover(paths, work)
         for f in found.files:
-            _notify("queued", IngestRow(f.source, "queued", path=f.path))
+            notify("queued", IngestRow(f.source, "queued", path=f.path))
         decided = plan_ingest(driver, found.files, settings.database)
         before = planned_rows(found, decided)
         try:
@@ -318,7 +254,7 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
             before = [IngestRow.failure(m.new, f"could not be renamed from {m.old} ({getattr(exc, 'message', exc)})")
                       for m in decided.moves] + [r for r in before if r.status != "moved"]
         for row in before:
-            _notify("done", row)
+            notify("done", row)
         with extraction_processes(min(extract_workers, len(decided.todo))):
             done = _extract_and_load(decided.todo)
     rows, network = finish(driver, before + done.rows, {f.source for f in found.files}, prune, analyse,
@@ -327,26 +263,6 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
     create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary_markdown(report),
                              description=f"{len(rows)} documents: {report.headline}")
     return report
-
-
-def task_runner(settings: RunnerSettings) -> Any:
-    """processes (and auto): tasks in threads, extraction (CPU-bound) in `settings.workers`
-    processes, each loading spaCy once and bounded in time and memory (flows/extraction_pool.py
-    says why not Prefect's process pool). threads: one process, no time or memory bound on a
-    document (for debugging). dask: a LocalCluster, or the scheduler at `dask_address` (workers
-    on other machines)."""
-    if settings.kind == "dask":
-        from prefect_dask import DaskTaskRunner
-
-        if settings.dask_address:
-            return DaskTaskRunner(address=settings.dask_address)
-        return DaskTaskRunner(cluster_class="distributed.LocalCluster",
-                              cluster_kwargs={"n_workers": settings.workers, "threads_per_worker": 1,
-                                              "processes": True})
-    if settings.extract_workers:
-        # a thread waits on each process; two more keep the pool fed while tasks record their results
-        return ThreadPoolTaskRunner(max_workers=settings.workers + 2)
-    return ThreadPoolTaskRunner(max_workers=settings.workers)
 
 
 def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runner: str | None = None,
@@ -359,6 +275,6 @@ def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runn
     server starts (seconds too) instead of after it; as many as there are PDFs, up to the
     workers asked for. The flow uses them (and the CLI's, started earlier still, when it has)."""
     settings = RunnerSettings.resolve(runner, workers, dask_address)
-    with extraction_processes(min(settings.extract_workers, count_pdfs(paths))), prefect_api():
+    with extraction_processes(settings.extract_workers, paths), prefect_api():
         return ingest_archive.with_options(task_runner=task_runner(settings))(
             paths=[str(p) for p in paths], prune=prune, analyse=analyse, extract_workers=settings.extract_workers)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from neo4j import Driver
 
+from models.kinds import RELATION_TYPES
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -55,10 +57,16 @@ def apply_migrations(driver: Driver, database: str | None = None) -> list[str]:
     return applied
 
 
+# Parameters every cookbook query may use, given by evalgraph, never by the user: the relation types
+# are defined once (models.kinds), so a query says `type(r) IN $stated_relations` instead of a list.
+GIVEN_PARAMETERS: dict[str, list[str]] = {"stated_relations": list(RELATION_TYPES)}
+
+
 @dataclass(frozen=True)
 class CookbookQuery:
     """One analyst question (graph_schema/queries/NAME.cypher). The file's leading comments give
-    its title (`// title: ...`) and its parameters with defaults (`// param: name = value`)."""
+    its title (`// title: ...`) and its parameters with defaults (`// param: name = value`); the
+    GIVEN_PARAMETERS are added to them."""
 
     name: str
     title: str
@@ -66,7 +74,8 @@ class CookbookQuery:
     text: str
 
     def parameters(self, given: dict[str, str] | None = None) -> dict[str, str | int]:
-        """Defaults overridden by `given`; a value is typed like its default (an int stays an int)."""
+        """Defaults overridden by `given`; a value is typed like its default (an int stays an int).
+        What the query runs with is these and GIVEN_PARAMETERS (`run_parameters`)."""
         values = dict(self.defaults)
         for key, raw in (given or {}).items():
             if key not in self.defaults:
@@ -74,6 +83,10 @@ class CookbookQuery:
                                f"{', '.join(self.defaults) or 'none'}")
             values[key] = int(raw) if isinstance(self.defaults[key], int) else raw
         return values
+
+    def run_parameters(self, given: dict[str, str] | None = None) -> dict[str, object]:
+        """The parameters the query runs with: the user's (`parameters`) and the GIVEN_PARAMETERS."""
+        return {**GIVEN_PARAMETERS, **self.parameters(given)}
 
 
 def _typed(raw: str) -> str | int:

@@ -7,10 +7,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.kinds import DateSource, DocType, Layout, OrganisationType, PeriodKind, RelationType, SectionKind
+
 SCHEMA_VERSION = "1"
 
-DocType = Literal["cluster_evaluation", "policy_evaluation", "presentation", "unknown"]
-Layout = Literal["grid", "narrative", "slides", "unknown"]
 WarningCode = Literal[
     "question_without_table", "table_outside_question", "criteria_count_mismatch",
     "criterion_without_judgment", "criterion_without_text", "unknown_judgment", "constat_duplicate",
@@ -45,7 +45,7 @@ class EvaluationInfo(Record):
     evaluator: str | None = None
     date: str | None = Field(default=None, description="ISO date, YYYY-MM-DD or YYYY-MM")
     year: int | None = None
-    period_kind: Literal["triennat", "quadriennat"] | None = None
+    period_kind: PeriodKind | None = None
     period_number: int | None = Field(default=None, description="1 for the first triennat, ...")
     page: int = 1
 
@@ -98,7 +98,7 @@ class Figure(Record):
     value: float
     unit: str
     date: str | None = None
-    date_source: Literal["sentence", "paragraph", "document"] | None = Field(
+    date_source: DateSource | None = Field(
         default=None, description="where the date comes from: the figure's sentence, an earlier sentence "
                                   "of its paragraph, or the evaluation's date")
     context: str
@@ -108,14 +108,12 @@ class Figure(Record):
 class PartnerMention(Record):
     name: str = Field(description="as printed")
     canonical: str = Field(description="resolved organisation; the name as printed when unknown")
-    type: str = Field(description="main type (gazetteer) or guessed type (unknown organisation)")
-    types: list[str] = Field(default_factory=list, description="every type (a name can be a cluster and a pôle)")
+    type: OrganisationType = Field(description="main type (gazetteer) or guessed type (unknown organisation)")
+    types: list[OrganisationType] = Field(default_factory=list,
+                                          description="every type (a name can be a cluster and a pôle)")
     page: int
     sentence: str
     known: bool = Field(default=True, description="False: not in the gazetteer, to review")
-
-
-RelationType = Literal["PARTNERS_WITH", "TAKES_PART_IN", "SYNERGY_WITH", "PRESENT_AT", "HAS_MEMBER"]
 
 
 class PartnerRelation(Record):
@@ -131,7 +129,7 @@ class Organisation(Record):
     the graph writes for it (the loader consults no gazetteer)."""
 
     name: str = Field(description="canonical name")
-    types: list[str] = Field(description="gazetteer types, else the type guessed from the text")
+    types: list[OrganisationType] = Field(description="gazetteer types, else the type guessed from the text")
     known: bool = Field(description="in the gazetteer; False: found by the NER, to review")
     domain: str | None = None
     region: str | None = None
@@ -142,13 +140,13 @@ class ListedOrganisation(Record):
 
     name: str
     canonical: str
-    type: str
+    type: OrganisationType
     domain: str
     page: int
 
 
 class Section(Record):
-    kind: Literal["section", "conclusion", "recommendation"]
+    kind: SectionKind
     number: str = Field(description="as printed: '7', '4.2'")
     title: str
     text: str

@@ -145,7 +145,7 @@ class _Finder:
                     self.add_file(match, source)
 
     def folder(self, root: Path) -> None:
-        for current, dirs, files in os.walk(root, onerror=lambda e: self.skip(str(e.filename), e.strerror)):
+        for current, dirs, files in os.walk(root, onerror=lambda e: self.skip(str(e.filename), e.strerror or str(e))):
             here = Path(current)
             for name in sorted(dirs):
                 if name.startswith("."):

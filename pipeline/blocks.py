@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from statistics import median
 
-from pipeline.grid_tables import LogicalTable, join_text
+from pipeline.grid_tables import LogicalTable
 from pipeline.pages import Line, Page
+from pipeline.text import join_text
 
 SENTENCE_END = (".", ":", ";", "!", "?", "»", ")", "…")
 BULLET = re.compile(r"^[•▪◦●\-–\uf0b7\ufffd]\s*")

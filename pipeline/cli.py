@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import importlib.util
 import json
 import logging
 import os
@@ -21,12 +22,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from flows.runner_settings import RunnerSettings
+from models.kinds import EXPLAINED, ORGANISATION_TYPES
 from pipeline import PIPELINE_VERSION, neo4j_server
 from pipeline.answers import cell
 from pipeline.config import Neo4jSettings, local_server_home, make_driver
 from pipeline.pages import DocumentReadError
 
 if TYPE_CHECKING:
+    from flows.progress import Event
+    from pipeline.ingest import IngestRow
     from pipeline.review import Accepted, Merged, Rejected
 
 app = typer.Typer(
@@ -147,18 +151,25 @@ def ingest(
     _quiet_prefect()
     from flows.extraction_pool import extraction_processes
     from flows.prefect_api import head_start
-    from pipeline.archive import count_pdfs
 
     # What takes seconds starts first, side by side, while Prefect and the flow are imported
     # here: the run's own Prefect server (when it needs one) and the extraction workers (spaCy).
     head_start()
-    chosen = RunnerSettings.resolve(runner or None, workers or None, dask_address or None)
-    with extraction_processes(min(chosen.extract_workers, count_pdfs(paths))):
+    try:
+        chosen = RunnerSettings.resolve(runner or None, workers or None, dask_address or None)
+    except ValueError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+    if chosen.kind == "dask" and importlib.util.find_spec("prefect_dask") is None:
+        err.print("error: the dask runner needs the dask extra: pip install 'evalgraph[dask]'")
+        raise typer.Exit(2)
+    with extraction_processes(chosen.extract_workers, paths):
         _ingest(paths, prune, analyse, chosen, settings)
 
 
 def _ingest(paths: list[str], prune: bool, analyse: bool, chosen: RunnerSettings, settings: Neo4jSettings) -> None:
-    from flows.ingest import listening, run_ingest
+    from flows.ingest import run_ingest
+    from flows.progress import listening
 
     # a failed document is reported once, in the summary below, not with Prefect's task traceback
     logging.getLogger("prefect.task_runs").setLevel(logging.CRITICAL)
@@ -170,7 +181,7 @@ def _ingest(paths: list[str], prune: bool, analyse: bool, chosen: RunnerSettings
         finished: dict[str, object] = {}
         queued = 0
 
-        def on_event(event: str, row) -> None:
+        def on_event(event: Event, row: IngestRow) -> None:
             nonlocal queued
             if event == "done":
                 finished[row.source] = row
@@ -209,7 +220,7 @@ def _ingest(paths: list[str], prune: bool, analyse: bool, chosen: RunnerSettings
     for r in rows:
         if r.status == "failed":
             err.print(f"[red]failed[/red] {escape(r.reason)}")
-        elif r.status in ("skipped", "duplicate", "moved", "missing"):
+        elif r.status in EXPLAINED:
             console.print(f"[yellow]{r.status}[/yellow] {escape(r.reason)}")
         elif r.result and r.result.warnings and r.status != "unchanged":
             for w in r.result.warnings:
@@ -233,22 +244,18 @@ def _interrupted(rows: list, queued: int) -> None:
 
 
 def _print_graph_counts(settings: Neo4jSettings) -> None:
+    from pipeline.graph_summary import graph_summary
+
     with _driver(settings) as driver:
-        records, _, _ = driver.execute_query(
-            "MATCH (n) WHERE NOT n:SchemaVersion UNWIND labels(n) AS label "
-            "RETURN label, count(*) AS n ORDER BY label", database_=settings.database)
-        table = Table(title=f"Graph at {settings.uri}")
-        table.add_column("Label")
-        table.add_column("Nodes", justify="right")
-        for r in records:
-            table.add_row(r["label"], str(r["n"]))
-        console.print(table)
-        records, _, _ = driver.execute_query(
-            "MATCH (c:Cluster)<-[:EVALUATES]-(e:Evaluation) "
-            "RETURN c.name AS cluster, collect(DISTINCT e.year) AS years ORDER BY cluster",
-            database_=settings.database)
-        for r in records:
-            console.print(f"Cluster {r['cluster']}: evaluations {sorted(y for y in r['years'] if y)}")
+        held = graph_summary(driver, settings.database)
+    table = Table(title=f"Graph at {settings.uri}")
+    table.add_column("Label")
+    table.add_column("Nodes", justify="right")
+    for label, count in held.nodes_per_label.items():
+        table.add_row(label, str(count))
+    console.print(table)
+    for cluster, years in held.evaluation_years.items():
+        console.print(f"Cluster {cluster}: evaluations {years}")
 
 
 @app.command()
@@ -340,11 +347,12 @@ def query(
     try:
         q = cookbook_query(name)
         values = q.parameters(_parameters(param))
+        run_with = q.run_parameters(_parameters(param))
     except (KeyError, ValueError) as exc:
         err.print(f"error: {escape(str(exc.args[0]))}")
         raise typer.Exit(2) from None
     shown = ", ".join(f"{k}={v}" for k, v in values.items())
-    rows, keys = _answer(q.text, values, f"query {name} ({shown})")
+    rows, keys = _answer(q.text, run_with, f"query {name} ({shown})")
     _show(rows, keys, f"{q.title} ({shown or 'no parameters'})", as_json, as_csv, xlsx)
 
 
@@ -362,10 +370,13 @@ def cypher(
     """Run your own Cypher against the graph and print the rows. Read-only unless --write."""
     from pipeline.answers import typed
 
-    if (statement is None) == (file is None):
+    if statement is not None and file is None:
+        text = statement
+    elif file is not None and statement is None:
+        text = file.read_text(encoding="utf-8")
+    else:
         err.print("error: give a statement or --file FILE (one of them)")
         raise typer.Exit(2)
-    text = statement if statement is not None else file.read_text(encoding="utf-8")
     values = {k: typed(v) for k, v in _parameters(param).items()}
     rows, keys = _answer(text, values, f"cypher{f' {file}' if file else ''}", write=write)
     _show(rows, keys, " ".join(text.split())[:100], as_json, as_csv, xlsx)
@@ -541,7 +552,7 @@ def review_accept(
 ) -> None:
     """Accept an organisation the NER found, with its type: it becomes known."""
     from pipeline.review import Accepted
-    from pipeline.review_store import ORGANISATION_TYPES, accept
+    from pipeline.review_store import accept
 
     if kind not in ORGANISATION_TYPES:
         err.print(f"error: {kind!r} is not a type; one of {', '.join(sorted(ORGANISATION_TYPES))}")

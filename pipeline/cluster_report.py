@@ -22,7 +22,7 @@ from typing import Any
 
 from neo4j import Driver
 
-from pipeline.graph_load import RELATION_TYPES, TYPE_LABELS
+from models.kinds import RELATION_TYPES, TYPE_LABELS
 
 LEVEL_NAMES = {0: "Non atteint", 1: "Partiel", 2: "Satisfaisant", 3: "Atteint"}
 MAX_NETWORK_NODES = 150

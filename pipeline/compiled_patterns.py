@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import _sre
 import array
+import importlib
 import marshal
 import os
 import re
@@ -58,7 +59,7 @@ def _key() -> tuple:
 
 def _compiled_form(pattern: str, flags: int = 0) -> tuple:
     """What re._compiler.compile hands to _sre.compile, as plain data."""
-    from re import _compiler, _parser
+    _compiler, _parser = importlib.import_module("re._compiler"), importlib.import_module("re._parser")
 
     parsed = _parser.parse(pattern, flags)
     code = array.array(CODE_TYPECODE, (int(c) for c in _compiler._code(parsed, flags)))

@@ -6,7 +6,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
+
+if TYPE_CHECKING:
+    from neo4j import Driver  # imported at run time only by make_driver: the CLI starts faster
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,7 +55,7 @@ def local_server_home() -> Path:
     return Path(os.environ.get("EVALGRAPH_NEO4J_HOME", PROJECT_ROOT / "var" / "neo4j"))
 
 
-def make_driver(settings: Neo4jSettings):  # -> neo4j.Driver (import kept lazy for the CLI's start-up)
+def make_driver(settings: Neo4jSettings) -> Driver:
     """The one place drivers are built: server notifications (hints about labels that do not
     exist yet in a fresh database) are not errors and would drown the CLI output.
     EVALGRAPH_NEO4J_RETRY_SECONDS bounds the driver's own retries of a transaction."""

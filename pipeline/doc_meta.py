@@ -8,10 +8,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from models import EvaluationInfo
+from models.kinds import DocType, Layout, PeriodKind
 from pipeline import gazetteer
 from pipeline.blocks import Block
 from pipeline.pages import Page
-from pipeline.vocabulary import cluster_phrases, cut_name, evaluator_phrases, fold
+from pipeline.text import fold
+from pipeline.vocabulary import cluster_phrases, cut_name, evaluator_phrases
 
 MONTHS = {m: i for i, m in enumerate(
     ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
@@ -28,8 +30,10 @@ POLICY = re.compile(r"politique\s+de\s+clustering|[ée]valuation\s+de\s+la\s+pol
 
 @dataclass
 class DocumentKind:
-    doc_type: str
-    layout: str
+    """What classify decided: the values DocumentInfo records (models.kinds)."""
+
+    doc_type: DocType
+    layout: Layout
     title: str | None
 
 
@@ -118,15 +122,19 @@ def find_date(text: str) -> str | None:
     return min(candidates)[1] if candidates else None
 
 
-def find_period(text: str) -> tuple[str | None, int | None]:
+def _period_kind(word: str) -> PeriodKind:
+    return "quadriennat" if word.startswith("quadrien") else "triennat"
+
+
+def find_period(text: str) -> tuple[PeriodKind | None, int | None]:
     folded = fold(text)
-    kind = None
+    kind: PeriodKind | None = None
     if m := PERIOD.search(folded):
-        kind = "quadriennat" if m.group(1).startswith("quadrien") else "triennat"
+        kind = _period_kind(m.group(1))
     number = None
     if m := PERIOD_NUMBER.search(folded):
         number = ORDINALS[m.group(1)]
-        kind = kind or m.group(2)
+        kind = kind or _period_kind(m.group(2))
     return kind, number
 
 
@@ -146,9 +154,3 @@ def evaluation_info(kind: DocumentKind, cluster: str | None, pages: list[Page],
         year=int(date[:4]) if date else None, period_kind=period_kind, period_number=period_number,
         page=pages[0].number,
     )
-
-
-def document_date(pages: list[Page], blocks: list[Block]) -> str | None:
-    """Any document's date (presentations included), from front matter or page furniture."""
-    front = _front_text(blocks, pages)
-    return find_date(front) or find_date("\n".join(ln.text for p in pages for ln in p.furniture))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from models import Figure
+from models.kinds import DateSource
 from pipeline.blocks import TextUnit
 
 NUMBER = r"(\d{1,3}(?:[ .\u202f]\d{3})+|\d+(?:,\d+)?)"
@@ -58,7 +59,8 @@ def read_figures(units: list[TextUnit]) -> list[Figure]:
             if not sentence:
                 continue
             date = _date(sentence)
-            dated = (date, "sentence") if date else (paragraph_date, "paragraph" if paragraph_date else None)
+            dated: tuple[str | None, DateSource | None] = (
+                (date, "sentence") if date else (paragraph_date, "paragraph" if paragraph_date else None))
             paragraph_date = date or paragraph_date
             for name, unit_name, pattern in PATTERNS:
                 if name == "budget" and not BUDGET_CONTEXT.search(sentence):

@@ -53,7 +53,7 @@ def strip_furniture(pages: list[Page]) -> list[Page]:
     header row repeated at the top of each page is the grid's, not furniture."""
     repeated = _repeated(pages)
     for page in pages:
-        kept = []
+        kept: list[Line] = []
         for line in page.lines:
             band = in_band(line, page)
             furniture = band is not None and find_header(line, DEFAULT_SETTINGS) is None and (

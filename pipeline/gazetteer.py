@@ -19,8 +19,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
+from models.kinds import ENTRY_TYPES, EntryType, OrganisationType, is_organisation_type
 from pipeline.review import apply_decisions, read_decisions, review_path
-from pipeline.vocabulary import fold
+from pipeline.text import fold
 
 DATA = Path(__file__).resolve().parent / "data" / "gazetteer.json"
 
@@ -34,15 +37,20 @@ def gazetteer_path() -> Path:
 @dataclass(frozen=True)
 class Entry:
     canonical: str
-    types: tuple[str, ...]
+    types: tuple[EntryType, ...]
     aliases: tuple[str, ...]
     domain: str | None = None
     region: str | None = None
 
     @property
-    def type(self) -> str:
+    def type(self) -> EntryType:
         """The first type is the main one ("Logistics in Wallonia" is a cluster first, and a pôle)."""
         return self.types[0]
+
+    @property
+    def organisation_types(self) -> list[OrganisationType]:
+        """Its types but "place": what a mention of it, or its node, says it is."""
+        return [t for t in self.types if is_organisation_type(t)]
 
 
 def squash(text: str) -> str:
@@ -115,9 +123,22 @@ def digest() -> str:
     return hashlib.sha256(json.dumps(_data(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+_ENTRY_TYPES = TypeAdapter(tuple[EntryType, ...])
+
+
+def _types(entry: dict) -> tuple[EntryType, ...]:
+    """An entry's types, checked: a misspelt type fails at load, naming the entry, instead of
+    making an organisation without a label."""
+    try:
+        return _ENTRY_TYPES.validate_python(tuple(entry["types"]))
+    except ValidationError:
+        raise ValueError(f"{gazetteer_path()}: entry {entry['canonical']!r} has types {entry['types']}; "
+                         f"each must be one of {', '.join(ENTRY_TYPES)}") from None
+
+
 @lru_cache(maxsize=1)
 def entries() -> tuple[Entry, ...]:
-    return tuple(Entry(e["canonical"], tuple(e["types"]), tuple(e["aliases"]), e.get("domain"), e.get("region"))
+    return tuple(Entry(e["canonical"], _types(e), tuple(e["aliases"]), e.get("domain"), e.get("region"))
                  for e in _data()["entries"])
 
 
@@ -163,11 +184,11 @@ def find_all(text: str, kind: str | None = None) -> list[tuple[int, int, Entry]]
     return sorted(taken, key=lambda t: t[0])
 
 
-def lookup(name: str, kind: str | None = None) -> Entry | None:
-    """The entry whose alias is exactly `name` (folded), if any."""
+def lookup(name: str) -> Entry | None:
+    """The entry whose alias is exactly `name` (folded), if any: what an analyst names in a review."""
     key = " ".join(fold(name).split())
     for e in entries():
-        if (kind is None or kind in e.types) and any(" ".join(fold(a).split()) == key for a in e.aliases):
+        if any(" ".join(fold(a).split()) == key for a in e.aliases):
             return e
     return None
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pipeline import gazetteer
 from pipeline.gazetteer import on_change, squash
 from pipeline.resolve import resolve
-from pipeline.vocabulary import fold
+from pipeline.text import fold
 
 WORD = re.compile(r"[0-9a-z]+")
 

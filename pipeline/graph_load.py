@@ -13,23 +13,21 @@ one statement per kind of fact: Neo4j's cost is per statement far more than per 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
 from models import ExtractionResult
+from models.kinds import RELATION_TYPES, TYPE_LABELS, LoadStatus
 from pipeline.identity import KnownDocument, Move
 
 OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section",
                 "StrategicAxis")
 
-Status = Literal["loaded", "replaced", "unchanged"]
-
-
 @dataclass
 class LoadOutcome:
     source: str
-    status: Status
+    status: LoadStatus
     counters: dict[str, int] = field(default_factory=dict)
 
 
@@ -215,11 +213,6 @@ CREATE (e)-[:HAS_PHASE]->(n)
 """
 
 
-TYPE_LABELS = {"cluster": "Cluster", "pole": "Pole", "foreign_cluster": "ForeignCluster", "agency": "Agency",
-               "administration": "Administration", "institution": "Institution", "programme": "Programme",
-               "project": "Project", "company": "Company", "event": "Event", "evaluator": "Evaluator",
-               "federation": "Federation", "initiative": "Initiative"}
-RELATION_TYPES = ("PARTNERS_WITH", "TAKES_PART_IN", "SYNERGY_WITH", "PRESENT_AT", "HAS_MEMBER")
 
 
 

@@ -258,7 +258,8 @@ def _runs_across(line: Line, words: list[Word], cols: Columns, settings: GridSet
         return False
     if not _at_column_start(words[0], cols):
         return True
-    inside, across = [], []
+    inside: list[float] = []
+    across: list[float] = []
     for a, b in itertools.pairwise(words):
         gap = b.x0 - a.x1
         ca, cb = cols.index(a), cols.index(b)

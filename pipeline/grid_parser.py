@@ -189,11 +189,11 @@ def validate(rec: GridRecords, has_table: set[int]) -> list[ValidationWarning]:
                                               message=f"{c.id} has no criterion text"))
     numbers = [c.number for c in rec.constats]
     seen: set[int] = set()
-    for c in rec.constats:
-        if c.number in seen:
-            warnings.append(ValidationWarning(code="constat_duplicate", page=c.pages[0],
-                                              message=f"constat {c.number} appears more than once"))
-        seen.add(c.number)
+    for k in rec.constats:
+        if k.number in seen:
+            warnings.append(ValidationWarning(code="constat_duplicate", page=k.pages[0],
+                                              message=f"constat {k.number} appears more than once"))
+        seen.add(k.number)
     if numbers:
         missing = sorted(set(range(1, max(numbers) + 1)) - seen)
         if missing:

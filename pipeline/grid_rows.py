@@ -17,6 +17,7 @@ from typing import Protocol
 from pipeline.grid_columns import Columns
 from pipeline.grid_settings import GridSettings
 from pipeline.pages import Line, Page, Word
+from pipeline.text import join_text
 from pipeline.vocabulary import is_judgment_label
 
 Cell = str | None  # None: merged with the cell above
@@ -43,19 +44,6 @@ class CellGaps:
 
 class RowStrategy(Protocol):
     def rows(self, lines: list[Line], page: Page, cols: Columns) -> list[TableRow]: ...
-
-
-def join_text(parts: list[str]) -> str:
-    """Join wrapped lines: a line ending in a hyphen after a letter joins without space."""
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha():
-            out += part
-        else:
-            out = f"{out} {part}" if out else part
-    return out
 
 
 def cell_text(words: list[tuple[float, Word]], settings: GridSettings) -> str:

@@ -29,17 +29,18 @@ from pipeline.grid_rows import (
     Cell,
     CellGaps,
     LatticeRows,
+    RowStrategy,
     StreamRows,
     TableRow,
-    join_text,
     row_rules_bottom,
     vertical_rules_bottom,
 )
 from pipeline.grid_settings import DEFAULT_SETTINGS, GridSettings
 from pipeline.pages import Line, Page
+from pipeline.text import join_text
 from pipeline.vocabulary import COLUMN_KEYS, caption_number, opens_with_finding
 
-__all__ = ["Cell", "GridScan", "LogicalTable", "TableRow", "find_grids", "join_text"]
+__all__ = ["Cell", "GridScan", "LogicalTable", "TableRow", "find_grids"]
 
 
 @dataclass
@@ -203,7 +204,7 @@ def _scan_body(page: Page, lines: list[Line], start: int, cols: Columns, consume
         k += 1
     if bottom is None:
         bottom = row_rules_bottom(page, cols, body, settings)  # rows ruled by horizontal rules only
-    strategy = (StreamRows(settings, reader.gaps) if bottom is None
+    strategy: RowStrategy = (StreamRows(settings, reader.gaps) if bottom is None
                 else LatticeRows(top - settings.rule_reach, bottom, settings))
     return _Body(strategy.rows(body, page, cols), k, bottom is not None, page.number)
 

@@ -16,6 +16,7 @@ from neo4j import Driver
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from models import ExtractionResult
+from models.kinds import GRAPH_CHANGING, IngestStatus
 from pipeline import gazetteer
 from pipeline.archive import Discovery, FoundFile
 from pipeline.extract import extract_document
@@ -37,18 +38,14 @@ from pipeline.versioning import extraction_version
 # Worth retrying: the server is restarting, a cluster leader changed, a deadlock between two
 # documents loading the same organisation. Anything else will fail the same way again.
 TRANSIENT_ERRORS = (ServiceUnavailable, SessionExpired, TransientError)
-CHANGED = ("loaded", "replaced", "pruned", "moved")
 
 
 @dataclass
 class IngestRow:
-    """One document's outcome: extracted (not yet loaded), loaded, replaced, unchanged, moved (same
-    bytes at a new path: renamed), duplicate (same bytes as another file: not loaded twice), failed,
-    skipped (an archive entry refused, with the reason), pruned, or missing (in the graph, no longer
-    in the archive, kept because pruning was not asked)."""
+    """One document's outcome (models.kinds.IngestStatus says what each status means)."""
 
     source: str
-    status: str
+    status: IngestStatus
     result: ExtractionResult | None = None
     reason: str = ""
     counters: dict[str, int] = field(default_factory=dict)
@@ -139,7 +136,7 @@ def load_many(driver: Driver, rows: list[IngestRow], database: str | None = None
     if not todo:
         return Loaded(list(rows))
     try:
-        batch = load_documents(driver, [r.result for r in todo], database)
+        batch = load_documents(driver, [r.result for r in todo if r.result is not None], database)
     except TRANSIENT_ERRORS:
         raise
     except Neo4jError as exc:
@@ -180,7 +177,7 @@ def finish(driver: Driver, rows: list[IngestRow], present: set[str], prune: bool
             rows += [IngestRow(source, "missing", reason=f"{source}: in the graph but no longer in the archive; "
                                                           "--prune deletes it")
                      for source in sorted(set(known_documents(driver, database)) - present)]
-        if analyse and (any(r.status in CHANGED for r in rows) or not analysis_exists(driver, database)):
+        if analyse and (any(r.status in GRAPH_CHANGING for r in rows) or not analysis_exists(driver, database)):
             network = refresh_network(driver, database)
     except TRANSIENT_ERRORS as exc:  # the documents' own outcomes stand; the next run finishes this
         rows.append(IngestRow("(pruning and network analytics)", "failed",

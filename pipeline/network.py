@@ -69,7 +69,8 @@ def partnership_graph(names: list[str], edges: list[Edge]) -> nx.Graph:
     statements: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for e in edges:
         if e.subject != e.object:
-            statements[tuple(sorted((e.subject, e.object)))].add((e.relation, e.source))  # type: ignore[index]
+            pair = (e.subject, e.object) if e.subject < e.object else (e.object, e.subject)
+            statements[pair].add((e.relation, e.source))
     for (a, b), said in statements.items():
         graph.add_edge(a, b, weight=len(said), relations=sorted({r for r, _ in said}),
                        sources=sorted({s for _, s in said}))

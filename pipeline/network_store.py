@@ -13,7 +13,7 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
-from pipeline.graph_load import RELATION_TYPES
+from models.kinds import RELATION_TYPES
 from pipeline.network import Edge, NetworkResult, analyse
 
 HUB_LABELS = ("Cluster", "Pole")

@@ -17,12 +17,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from pipeline.limits import Limits, limits
 from pipeline.pages import OCR_DESCENT_EM, HRule, VRule, Word
 from pipeline.scan_image import TableRegion, clean_page, table_regions
+
+if TYPE_CHECKING:
+    from pdfplumber.page import Page as PdfPage
 
 RESOLUTION = 300  # dpi the page is rendered at: Tesseract reads 8-10 point text best from about 300
 LANGUAGE = "fra"
@@ -68,7 +72,8 @@ def render_resolution(width: float, height: float) -> int:
     return dpi
 
 
-def render(page, resolution: int) -> np.ndarray:  # pdfplumber.page.Page -> greyscale pixels
+def render(page: PdfPage, resolution: int) -> np.ndarray:
+    """The page as greyscale pixels."""
     return np.asarray(page.to_image(resolution=resolution).original.convert("L"))
 
 
@@ -155,13 +160,9 @@ def _lines(root: ET.Element) -> list[list[OcrWord]]:
     return lines
 
 
-def read_hocr(hocr: str) -> list[list[OcrWord]]:
-    """Tesseract's hOCR (with character boxes) as its lines of words."""
-    return _lines(ET.fromstring(hocr))
-
-
 def read_hocr_pages(hocr: str) -> list[list[list[OcrWord]]]:
-    """The lines of each picture of a multi-picture hOCR, in the order Tesseract was given them."""
+    """Tesseract's hOCR (with character boxes): the lines of words of each picture it was given, in
+    that order."""
     return [_lines(page) for page in ET.fromstring(hocr).iter() if page.get("class") == "ocr_page"]
 
 
@@ -269,7 +270,7 @@ def _size_classes(sizes: dict[int, float]) -> dict[int, float]:
     """Measured sizes wander by a point from line to line where a PDF has one size per style:
     sizes closer than SIZE_CLASS_RATIO to the next are one class, each line takes its median
     (a heading's three lines stay one heading, body lines one body)."""
-    order = sorted(sizes, key=sizes.get)
+    order = sorted(sizes, key=lambda key: sizes[key])
     classes: list[list[int]] = []
     for key in order:
         if classes and sizes[key] <= SIZE_CLASS_RATIO * sizes[classes[-1][-1]]:

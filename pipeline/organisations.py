@@ -5,6 +5,7 @@ does not know): `evalgraph extract --json` shows them, and the graph writer writ
 from __future__ import annotations
 
 from models import EvaluationInfo, ListedOrganisation, Organisation, PartnerMention, PartnerRelation
+from models.kinds import OrganisationType
 from pipeline.gazetteer import by_canonical
 
 
@@ -13,11 +14,11 @@ def document_organisations(evaluation: EvaluationInfo | None, partners: list[Par
     known = by_canonical()
     found: dict[str, Organisation] = {}
 
-    def add(name: str | None, types: list[str]) -> None:
+    def add(name: str | None, types: list[OrganisationType]) -> None:
         if name is None or name in found:
             return
         e = known.get(name)
-        found[name] = Organisation(name=name, types=list(e.types) if e else types, known=e is not None,
+        found[name] = Organisation(name=name, types=e.organisation_types if e else types, known=e is not None,
                                    domain=e.domain if e else None, region=e.region if e else None)
 
     if evaluation is not None:

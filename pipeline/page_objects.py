@@ -11,6 +11,7 @@ and edges on real PDFs.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -59,7 +60,7 @@ def page_objects(pp: pdfplumber.page.Page) -> PageObjects:
             if isinstance(obj, LTChar):
                 text = obj.get_text()
                 if norm is not None:
-                    text = pdfplumber.utils.text.normalize_unicode(norm, text)
+                    text = unicodedata.normalize(norm, text)
                 top = top_of(obj.y1)
                 chars.append({"text": text, "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": top,
                               "bottom": top_of(obj.y0), "doctop": pp.initial_doctop + top, "upright": obj.upright,

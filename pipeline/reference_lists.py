@@ -5,10 +5,11 @@ a line splits into two columns at a wide gap, and one column resolves to a clust
 from __future__ import annotations
 
 from models import ListedOrganisation
+from models.kinds import OrganisationType
 from pipeline.gazetteer import Entry
 from pipeline.pages import Line, Page
 from pipeline.resolve import resolve
-from pipeline.vocabulary import fold
+from pipeline.text import fold
 
 COLUMN_GAP = 14.0  # points: wider than a word space, narrower than a column gutter
 MIN_ROWS = 3
@@ -24,7 +25,7 @@ def _columns(line: Line) -> list[tuple[float, str]]:
     return [(g[0].x0, " ".join(w.text for w in g).strip(ARROWS + " ")) for g in groups]
 
 
-def _list_kind(page: Page) -> str | None:
+def _list_kind(page: Page) -> OrganisationType | None:
     title = fold(" ".join(ln.text for ln in page.lines[:2]))
     if "pole" in title:
         return "pole"

@@ -17,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from pipeline.gazetteer import Entry, entries, not_partners, on_change, squash
-from pipeline.vocabulary import fold
+from pipeline.text import fold
 
 GENERIC_LEADS = ("le ", "la ", "les ", "l'", "du ", "des ", "cluster ", "clusters ", "pole ", "poles ", "projet ",
                  "projets ", "programme ", "interreg ", "label ", "salon ", "initiative ", "federation ",

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
+from models.kinds import OrganisationType
 from pipeline.atomic_file import write_atomically
 from pipeline.config import PROJECT_ROOT
 
@@ -26,7 +27,7 @@ HEADER = ("# evalgraph review decisions: the user overlay of the gazetteer, read
 
 class Accepted(BaseModel):
     name: str
-    type: str
+    type: OrganisationType
     decided: datetime.date = Field(default_factory=datetime.date.today)
 
 

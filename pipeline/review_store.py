@@ -18,8 +18,9 @@ from typing import Any
 
 from neo4j import Driver, ManagedTransaction
 
+from models.kinds import RELATION_TYPES, TYPE_LABELS
 from pipeline.gazetteer import Entry
-from pipeline.graph_load import RELATION_TYPES, TYPE_LABELS, type_labels, write_organisations
+from pipeline.graph_load import type_labels, write_organisations
 from pipeline.partners import relation_for
 
 EVIDENCE = """
@@ -37,7 +38,6 @@ MATCH (o:Organisation {name: $name})-[r]-(other)
 RETURN elementId(r) AS id, type(r) AS type, startNode(r) = o AS outgoing, elementId(other) AS other,
        properties(r) AS props
 """
-ORGANISATION_TYPES = frozenset(TYPE_LABELS) | {"organisation"}  # what an accepted organisation can be
 COMPUTED = ("SHARES_PARTNERS", "NEXT_EVALUATION")  # the network analytics': recomputed, not moved
 
 
@@ -115,7 +115,8 @@ def merge(driver: Driver, name: str, into: Entry, database: str | None = None) -
             return 0
         write_organisations(tx, [{"name": into.canonical, "types": list(into.types), "known": True,
                                   "domain": into.domain, "region": into.region}])
-        own = tx.run("MATCH (o:Organisation {name: $name}) RETURN elementId(o) AS id", name=into.canonical).single()
+        own = tx.run("MATCH (o:Organisation {name: $name}) RETURN elementId(o) AS id",
+                     name=into.canonical).single(strict=True)
         held = {_key(rel) for rel in _relationships(tx, into.canonical)}
         moved = 0
         for rel in moving:

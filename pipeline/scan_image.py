@@ -236,7 +236,7 @@ def table_regions(image: np.ndarray, dpi: int, settings: ScanSettings = DEFAULT_
         run.clear()
 
     for top, bottom in _bands(letters):
-        ink = letters[top:bottom].any(axis=0)
+        ink: np.ndarray = np.logical_or.reduce(letters[top:bottom], axis=0)
         if run and not _gutters(union | ink, width):
             close()
         if run or _gutters(ink, max(width, int(settings.gutter_em * (bottom - top)))):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from neo4j import Driver
 from neo4j.exceptions import ClientError
 
-from pipeline.vocabulary import fold
+from pipeline.text import fold
 
 INDEX = "report_text"
 PASSAGE_CHARS = 220

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from models import Question, Section
+from models.kinds import SectionKind
 from pipeline.blocks import Block
-from pipeline.vocabulary import fold
+from pipeline.text import fold
 
 NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(\S.*)$")
 TOP_LEVEL_MAX_WORDS = 8
@@ -17,7 +18,7 @@ TOP_LEVEL_MAX_WORDS = 8
 
 @dataclass
 class _Open:
-    kind: str
+    kind: SectionKind
     number: str
     title: str
     page: int
@@ -38,7 +39,7 @@ def _heading(block: Block) -> tuple[str, str] | None:
     return number, title
 
 
-def _kind_of(title: str) -> str | None:
+def _kind_of(title: str) -> SectionKind | None:
     folded = fold(title)
     if folded.startswith("conclusion"):
         return "conclusion"
@@ -49,7 +50,7 @@ def _kind_of(title: str) -> str | None:
 
 def read_sections(blocks: list[Block]) -> list[Section]:
     sections: list[_Open] = []
-    context = "section"  # the kind given by the enclosing top-level section
+    context: SectionKind = "section"  # the kind given by the enclosing top-level section
     last_top = 0
     for block in blocks:
         if block.kind == "table":

@@ -8,17 +8,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.gazetteer import by_canonical
-from pipeline.partner_cues import cues
+from pipeline.partner_cues import cues, legal_forms
 from pipeline.partners import CUE_LABEL, NAME_HEADS, RULER_LABEL, UNKNOWN_LABELS
 from pipeline.resolve import is_not_partner
-from pipeline.vocabulary import finding_marks, fold
+from pipeline.text import fold
+from pipeline.vocabulary import finding_marks
 
 COMPLETE_NAMES = "evalgraph_complete_names"
 FINDING_STARTS = "evalgraph_finding_starts"
 CUE_NAMES = "evalgraph_cue_names"
 LINKERS = {"de", "du", "des", "d'", "d’", "of", "la", "l'", "l’"}
 JOINERS = {"-", "&", "+", "'", "’"}  # inside a name: "Kuehne + Nagel", "Flanders' FOOD"
-LEGAL_FORMS = {"sa", "s.a.", "srl", "sprl", "nv", "bv", "asbl", "scrl", "sc", "gmbh", "ltd", "sas", "sarl", "inc", "ag"}
 
 
 def _is_place(ent: Span) -> bool:
@@ -55,7 +55,7 @@ def complete_names(doc: Doc) -> Doc:
                 ent, i = Span(doc, ent.start, nxt.end, label=ent.label_), i + 1
         following = ent.end < len(doc) and doc[ent.end]
         if ent.label_ in UNKNOWN_LABELS and following and following.ent_iob_ == "O" \
-                and following.lower_ in LEGAL_FORMS and following.text[:1].isupper():
+                and following.lower_ in legal_forms() and following.text[:1].isupper():
             ent = Span(doc, ent.start, ent.end + 1, label=ent.label_)
         out.append(ent)
         i += 1

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -16,13 +15,10 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from pipeline.text import fold
+
 DATA = Path(__file__).resolve().parent / "data" / "report_wording.yaml"
 COLUMN_KEYS = ("theme", "criterion", "judgment", "justification")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: wording must match whatever the case and accents."""
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
 
 
 class TitlePage(BaseModel):

@@ -5,6 +5,7 @@ Nothing is skipped: if no server can be had, the tests that need it fail."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,9 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ["EVALGRAPH_REVIEW_FILE"] = os.path.join(tempfile.mkdtemp(prefix="evalgraph-review-"), "review.yaml")
 
 CORPUS = PROJECT_ROOT / "corpus"
+# the executables installed beside the interpreter running the tests (a virtualenv, wherever it is)
+BIN = Path(sys.executable).parent
+EVALGRAPH = str(BIN / "evalgraph")
 TWIST_2025 = CORPUS / "twist_2025_kpmg_synthese.pdf"
 TWIST_2010 = CORPUS / "twist_2010_comase_synthese.pdf"
 POLICY_2011 = CORPUS / "politique_clustering_2011_synthese.pdf"

@@ -18,6 +18,7 @@ from reportlab.pdfgen import canvas
 
 from corpus_tools.grid_pdf import build_grid_pdf
 from corpus_tools.synthetic import make_report
+from flows.progress import listening
 from pipeline.archive import discover, workspace
 from pipeline.extract import extract_document
 from tests.conftest import TWIST_2010, TWIST_2025
@@ -204,7 +205,6 @@ def test_a_damaged_page_is_a_warning_and_the_rest_loads(tmp_path: Path) -> None:
 
 
 def test_a_killed_worker_fails_its_document_only_and_failures_are_not_cached(ingest, tmp_path: Path) -> None:
-    from flows import ingest as flow
 
     for seed in range(51, 57):
         build_grid_pdf(make_report(seed), tmp_path / f"r{seed}.pdf")
@@ -219,7 +219,7 @@ def test_a_killed_worker_fails_its_document_only_and_failures_are_not_cached(ing
             os.kill(workers[0].pid, signal.SIGKILL)
             killed.append(row.source)
 
-    with flow.listening(kill_a_worker):
+    with listening(kill_a_worker):
         rows = {r.source: r for r in ingest([tmp_path], runner="processes", workers=2)}
     failed = [r for r in rows.values() if r.status == "failed"]
     assert killed and len(failed) <= 1, rows  # the document the killed worker held, if it held one

@@ -17,6 +17,7 @@ from reportlab.pdfgen import canvas
 from corpus_tools.grid_pdf import build_grid_pdf, expected_records
 from corpus_tools.scoring import score
 from corpus_tools.synthetic import Layout, make_report
+from flows.progress import listening
 from pipeline import neo4j_server, ocr
 from pipeline.extract import extract_document
 from pipeline.pages import DocumentReadError
@@ -139,7 +140,7 @@ def test_neo4j_stopped_mid_ingest_then_rerun_completes(ingest, driver, neo4j_set
             neo4j_server.stop(TEST_SERVER_HOME)
 
     try:
-        with flow.listening(stop_after_first):
+        with listening(stop_after_first):
             rows = {r.source: r for r in ingest([tmp_path], workers=1)}
     finally:
         neo4j_server.start(TEST_SERVER_HOME, "127.0.0.1", neo4j_settings.port, neo4j_settings.user,

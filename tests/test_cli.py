@@ -6,12 +6,9 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import CORPUS, TEST_SERVER_HOME, TWIST_2010, TWIST_2025, write_pdf_copy
-
-EVALGRAPH = Path(sys.executable).parent / "evalgraph"
+from tests.conftest import CORPUS, EVALGRAPH, TEST_SERVER_HOME, TWIST_2010, TWIST_2025, write_pdf_copy
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -18,11 +18,9 @@ from neo4j import Driver
 from corpus_tools.grid_pdf import build_grid_pdf
 from corpus_tools.synthetic import make_report
 from graph_schema import cookbook_query, query_names
-from pipeline.config import PROJECT_ROOT, Neo4jSettings, make_driver
+from pipeline.config import Neo4jSettings, make_driver
 from pipeline.export import export_graph
-from tests.conftest import CORPUS, neo4j_environment
-
-EVALGRAPH = PROJECT_ROOT / ".venv" / "bin" / "evalgraph"
+from tests.conftest import CORPUS, EVALGRAPH, neo4j_environment
 
 
 def build_archive(folder: Path) -> Path:
@@ -52,7 +50,7 @@ def graph(neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactor
 
 def run(driver: Driver, name: str, **params: str | int) -> list[dict]:
     q = cookbook_query(name)
-    records, _, _ = driver.execute_query(q.text, q.parameters({k: str(v) for k, v in params.items()}))
+    records, _, _ = driver.execute_query(q.text, q.run_parameters({k: str(v) for k, v in params.items()}))
     return [r.data() for r in records]
 
 

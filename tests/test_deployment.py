@@ -19,10 +19,8 @@ from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows.serve import deployment_spec
-from pipeline.config import PROJECT_ROOT
-from tests.conftest import TWIST_2025
+from tests.conftest import BIN, TWIST_2025
 
-BIN = PROJECT_ROOT / ".venv" / "bin"
 DEPLOYMENT = "evalgraph-ingest/inbox"
 
 

@@ -15,7 +15,9 @@ from prefect.client.schemas.sorting import ArtifactSort, FlowRunSort
 from corpus_tools.grid_pdf import build_grid_pdf, expected_records
 from corpus_tools.synthetic import make_report
 from flows.extraction_pool import extract, extraction_processes
-from flows.ingest import ARTIFACT_KEY, listening, run_ingest
+from flows.ingest import run_ingest
+from flows.progress import listening
+from flows.summary import ARTIFACT_KEY
 from pipeline.archive import FoundFile
 from pipeline.ingest import extract_one
 from tests.conftest import TWIST_2025

@@ -9,7 +9,6 @@ import re
 import signal
 import stat
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,9 +20,8 @@ from corpus_tools.synthetic import make_report
 from pipeline import neo4j_server
 from pipeline.config import PROJECT_ROOT
 from pipeline.extract import extract_document
-from tests.conftest import TEST_SERVER_HOME, TWIST_2025
+from tests.conftest import EVALGRAPH, TEST_SERVER_HOME, TWIST_2025
 
-EVALGRAPH = str(Path(sys.executable).with_name("evalgraph"))
 pytestmark = pytest.mark.slow
 
 

@@ -19,7 +19,7 @@ from pipeline.extract import extract_document
 from pipeline.gazetteer import DATA
 from pipeline.partners import clear_caches, read_partners
 from pipeline.resolve import resolve
-from pipeline.vocabulary import fold
+from pipeline.text import fold
 from tests.conftest import CORPUS
 from tests.conftest import extracted as extracted_pdf
 

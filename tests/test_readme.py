@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,9 @@ from neo4j import Driver
 from openpyxl import load_workbook
 
 from pipeline.config import PROJECT_ROOT
+from tests.conftest import EVALGRAPH
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-EVALGRAPH = str(Path(sys.executable).with_name("evalgraph"))
 
 
 def blocks(language: str) -> list[str]:

@@ -5,7 +5,6 @@ The screenshot is kept in var/test-artifacts/ for a person to look at."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from neo4j import Driver
@@ -13,9 +12,9 @@ from playwright.sync_api import sync_playwright
 
 from pipeline.cluster_report import chromium
 from pipeline.config import PROJECT_ROOT
+from tests.conftest import EVALGRAPH
 
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
-EVALGRAPH = str(Path(sys.executable).with_name("evalgraph"))
 # the network is drawn when one of its canvases holds thousands of painted pixels
 NETWORK_DRAWN = """() => Math.max(0, ...[...document.querySelectorAll('canvas')].map(c => {
   const ctx = c.getContext('2d'); if (!ctx) return 0;

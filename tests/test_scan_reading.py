@@ -15,7 +15,7 @@ from pipeline.furniture import strip_furniture
 from pipeline.grid_columns import Columns, is_flow, join_split_headers
 from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_settings import DEFAULT_SETTINGS
-from pipeline.ocr import read_hocr
+from pipeline.ocr import read_hocr_pages
 from pipeline.pages import Line, Page, Word
 from pipeline.scan_image import table_regions
 from pipeline.vocabulary import finding_marks, match_misread_question
@@ -46,7 +46,7 @@ HOCR = """<?xml version="1.0" encoding="UTF-8"?>
 def test_a_words_baseline_is_its_letters_not_its_box():
     """A speck under the "o" stretches the first word's box 15 pixels down; its other letters
     still end at 1798, as do the next word's letters without a descender."""
-    [line] = read_hocr(HOCR)
+    [[line]] = read_hocr_pages(HOCR)
     assert [w.text for w in line] == ["comt", "gué", "g"]
     assert [w.bottom for w in line] == [1813, 1805, 1805]
     assert [w.baseline for w in line] == [1798, 1798, None]  # "g" alone: no letter sits on the line

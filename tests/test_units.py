@@ -6,8 +6,9 @@ import pytest
 
 from pipeline.doc_meta import find_date, find_period
 from pipeline.grid_parser import split_constats
-from pipeline.grid_tables import find_grids, join_text
+from pipeline.grid_tables import find_grids
 from pipeline.pages import Page, Word, group_lines
+from pipeline.text import join_text
 from pipeline.vocabulary import normalise_judgment
 
 

@@ -1,7 +1,8 @@
 // title: Clusters related to a pôle de compétitivité: stated relations and shared partners
 // param: pole = Wagralim
-MATCH (p:Pole {name: $pole})-[r:PARTNERS_WITH|TAKES_PART_IN|SYNERGY_WITH|PRESENT_AT|HAS_MEMBER]-(c:Cluster)
-WHERE c <> p
+// given: stated_relations (evalgraph passes every relation type a report can state)
+MATCH (p:Pole {name: $pole})-[r]-(c:Cluster)
+WHERE type(r) IN $stated_relations AND c <> p
 RETURN c.name AS cluster, 'stated' AS link, collect(DISTINCT type(r)) AS detail, collect(DISTINCT r.source) AS documents
 UNION
 MATCH (p:Pole {name: $pole})-[s:SHARES_PARTNERS]-(c:Cluster)

@@ -1,7 +1,8 @@
 // title: Organisations linked to the most clusters (any stated relation, either direction)
 // param: limit = 10
-MATCH (c:Cluster)-[r:PARTNERS_WITH|TAKES_PART_IN|SYNERGY_WITH|PRESENT_AT|HAS_MEMBER]-(o:Organisation)
-WHERE c <> o
+// given: stated_relations (evalgraph passes every relation type a report can state)
+MATCH (c:Cluster)-[r]-(o:Organisation)
+WHERE type(r) IN $stated_relations AND c <> o
 WITH o, collect(DISTINCT c.name) AS clusters
 RETURN o.name AS organisation, [l IN labels(o) WHERE l <> 'Organisation'] AS kinds,
        size(clusters) AS cluster_count, clusters

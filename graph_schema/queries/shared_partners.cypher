@@ -1,9 +1,10 @@
 // title: Partners shared by two clusters (or pôles), with the relations each one states
 // param: a = CAP 2020
 // param: b = (Val)+
+// given: stated_relations (evalgraph passes every relation type a report can state)
 MATCH (a:Organisation {name: $a})-[ra]-(p:Organisation)-[rb]-(b:Organisation {name: $b})
-WHERE type(ra) IN ['PARTNERS_WITH', 'TAKES_PART_IN', 'SYNERGY_WITH', 'PRESENT_AT', 'HAS_MEMBER']
-  AND type(rb) IN ['PARTNERS_WITH', 'TAKES_PART_IN', 'SYNERGY_WITH', 'PRESENT_AT', 'HAS_MEMBER']
+WHERE type(ra) IN $stated_relations
+  AND type(rb) IN $stated_relations
   AND p <> a AND p <> b
 WITH p, collect(DISTINCT type(ra)) AS relations_of_a, collect(DISTINCT type(rb)) AS relations_of_b,
      collect(DISTINCT ra.source) + collect(DISTINCT rb.source) AS cited

@@ -1,0 +1,54 @@
+"""What an ingest run did, as a report (the flow's return value) and as the markdown artifact
+Prefect shows for the run: every document, its status, records and warnings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.ingest import IngestRow
+from pipeline.network import NetworkResult
+from pipeline.network_store import network_summary
+
+ARTIFACT_KEY = "evalgraph-ingest-summary"
+ARTIFACT_FACTS = ("Type", "Cluster", "Year", "Questions", "Criteria", "Constats", "Partners")
+
+
+@dataclass
+class IngestReport:
+    rows: list[IngestRow]
+    network: NetworkResult | None = None
+    records_written: int = 0  # nodes and relationships the run created
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Documents per status."""
+        return dict(Counter(r.status for r in self.rows))
+
+    @property
+    def headline(self) -> str:
+        """"1 failed, 12 loaded, 3 unchanged; 2431 records written"."""
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(self.counts.items())) or "no documents"
+        return f"{counts}; {self.records_written} records written"
+
+    @property
+    def failed(self) -> list[IngestRow]:
+        return [r for r in self.rows if r.status == "failed"]
+
+
+def _cell(text: object) -> str:
+    return "" if text is None else str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def summary_markdown(report: IngestReport) -> str:
+    lines = ["# evalgraph ingest", "", report.headline, "",
+             "| Document | Status | " + " | ".join(ARTIFACT_FACTS) + " | Warnings | Reason |",
+             "|---|---|" + "---|" * len(ARTIFACT_FACTS) + "---|---|"]
+    for r in report.rows:
+        facts = r.facts()
+        warnings = "; ".join(f"{w.code} (p. {w.page})" for w in r.result.warnings) if r.result else ""
+        cells = [r.source, r.status, *(facts.get(key) for key in ARTIFACT_FACTS), warnings, r.reason]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    if report.network is not None:
+        lines += ["", "Network: " + ", ".join(f"{k} {v}" for k, v in network_summary(report.network).items())]
+    return "\n".join(lines) + "\n"
