@@ -136,3 +136,16 @@ def corpus_graph(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
         driver.execute_query("MATCH (n) DETACH DELETE n")
         assert {r.status for r in run_ingest([str(CORPUS)], runner="threads").rows} == {"loaded"}
         yield driver
+
+
+# Tests that run the Prefect flow (a Prefect server starts: seconds) or the CLI in a subprocess are
+# `slow`, so that `pytest -m "not slow"` is a fast loop. They are marked from the fixtures they use,
+# so a new test of that kind is slow without anyone remembering to mark it; the others that take
+# seconds (OCR, the 2000-page PDF, LibreOffice, a second spaCy) are marked where they are written.
+SLOW_FIXTURES = frozenset({"ingest", "corpus_graph", "neo4j_env"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

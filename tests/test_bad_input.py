@@ -57,6 +57,7 @@ def test_zero_page_pdf_names_the_file(tmp_path: Path) -> None:
         extract_document(tmp_path / "empty.pdf")
 
 
+@pytest.mark.slow  # a 2000-page PDF
 def test_huge_pdf_is_read_page_by_page(tmp_path: Path) -> None:
     path = tmp_path / "annexes.pdf"
     c = canvas.Canvas(str(path), pagesize=A4)
@@ -71,6 +72,7 @@ def test_huge_pdf_is_read_page_by_page(tmp_path: Path) -> None:
     assert [(w.code, w.page) for w in result.warnings] == [("unknown_layout", 1)]
 
 
+@pytest.mark.slow  # OCR
 def test_scanned_report_is_read_by_ocr_then_the_same_parsers(tmp_path: Path) -> None:
     assert ocr.tesseract() is not None, "Tesseract and its French model are installed by scripts/setup.sh"
     report = make_report(4, Layout(rules=True))

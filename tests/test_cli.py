@@ -8,6 +8,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CORPUS, EVALGRAPH, TEST_SERVER_HOME, TWIST_2010, TWIST_2025, write_pdf_copy
 
 
@@ -39,6 +41,7 @@ def test_extract_json_is_the_documented_record_set() -> None:
     assert data["warnings"] == []
 
 
+@pytest.mark.slow  # the CLI in subprocesses
 def test_extract_json_is_stable_across_runs() -> None:
     first, second = run("extract", str(TWIST_2010), "--json"), run("extract", str(TWIST_2010), "--json")
     assert first.returncode == 0 and first.stdout == second.stdout

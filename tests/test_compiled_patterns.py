@@ -10,6 +10,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from pipeline import compiled_patterns
 
 WORDS = ["peut-être", "Peut-Être", "New-York", "new-yorkais", "anti-inflammatoire", "abc", "", "porte-clés",
@@ -56,6 +58,7 @@ def test_a_damaged_or_foreign_file_is_ignored(tmp_path) -> None:
     assert compiled_patterns.preload(path) == []
 
 
+@pytest.mark.slow  # spaCy in subprocesses
 def test_a_second_process_loads_spacy_without_compiling_the_tokenizer_pattern(tmp_path) -> None:
     """The first load compiles the French tokenizer's pattern and stores it; the next one compiles
     no long pattern at all (re's compiler is watched), and tokenizes the same."""

@@ -36,6 +36,10 @@ def build_archive(folder: Path) -> Path:
     return folder
 
 
+# the module's graph is loaded by the Prefect flow
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def graph(neo4j_settings: Neo4jSettings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Driver]:
     from flows.ingest import run_ingest

@@ -181,6 +181,7 @@ def _same_organisation(name: str, forms: list[str]) -> bool:
     return False
 
 
+@pytest.mark.slow  # the corpus extracted again
 def test_held_out_discovery_of_organisations_the_gazetteer_does_not_know(tmp_path, monkeypatch) -> None:
     """The gazetteer covers the seeds; documents we do not have name other companies, events,
     foreign clusters, initiatives and projects. Withhold every such entry, extract the seeds
@@ -247,6 +248,7 @@ def test_names_introduced_by_cue_words_are_found_with_their_type(sentence: str, 
     assert {(m.canonical, m.type) for m in mentions if not m.known} >= expected
 
 
+@pytest.mark.slow  # a second spaCy pipeline
 def test_sentences_from_the_sentence_tagger_find_the_partners_the_parser_did() -> None:
     """nlp() takes its sentence boundaries from the model's small sentence tagger, not from the
     dependency parser, and tags parts of speech only where a candidate needs them (together

@@ -21,6 +21,9 @@ def _servers() -> set[int]:
 def _alive(pids: set[int]) -> set[int]:
     return {p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE}
 
+pytestmark = pytest.mark.slow  # Prefect servers started and stopped
+
+
 
 def test_a_running_server_is_reused_else_one_is_started_and_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PREFECT_API_URL", raising=False)

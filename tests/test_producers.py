@@ -36,6 +36,7 @@ def _extracted(path: Path) -> tuple[ExtractionResult, dict, Score]:
     return result, truth, score(result, truth)
 
 
+@pytest.mark.slow  # reads every LibreOffice report
 def test_the_set_covers_every_family_ruling_and_orientation():
     seen = {g: {_extracted(p)[1][g] for p in _born_digital()} for g in GROUPS}
     assert len(seen["wording"]) >= 3
@@ -67,6 +68,7 @@ def test_each_report_is_an_evaluation_of_its_cluster(path):
     assert s.mismatches == [], s.mismatches[:5]
 
 
+@pytest.mark.slow  # LibreOffice, in a subprocess
 def test_the_generator_command_makes_the_committed_reports(tmp_path):
     """`python -m corpus_tools.make_lo_corpus DIR`, as the README gives it, writes the committed
     set: the same 24 reports with the same truth, and a rebuilt PDF reads exactly as its truth
