@@ -8,18 +8,13 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from models.kinds import one_of
+
 if TYPE_CHECKING:
     from prefect.task_runners import TaskRunner
 
 RunnerKind = Literal["auto", "processes", "threads", "dask"]
 RUNNER_KINDS: tuple[RunnerKind, ...] = get_args(RunnerKind)
-
-
-def runner_kind(value: str) -> RunnerKind:
-    for kind in RUNNER_KINDS:
-        if value == kind:
-            return kind
-    raise ValueError(f"unknown task runner {value!r}; one of {', '.join(RUNNER_KINDS)}")
 
 
 @dataclass(frozen=True)
@@ -33,7 +28,7 @@ class RunnerSettings:
                 dask_address: str | None = None) -> RunnerSettings:
         """Arguments first, else EVALGRAPH_TASK_RUNNER, EVALGRAPH_WORKERS, EVALGRAPH_DASK_ADDRESS;
         workers default to the CPU count."""
-        chosen = runner_kind(kind or os.environ.get("EVALGRAPH_TASK_RUNNER", "auto"))
+        chosen = one_of(kind or os.environ.get("EVALGRAPH_TASK_RUNNER", "auto"), RUNNER_KINDS, "a task runner")
         workers = workers or int(os.environ.get("EVALGRAPH_WORKERS", "0") or 0) or max(1, os.cpu_count() or 1)
         dask_address = dask_address or os.environ.get("EVALGRAPH_DASK_ADDRESS") or None
         return cls("dask" if dask_address else chosen, workers, dask_address)

@@ -7,7 +7,9 @@ pipeline/data/; this module only names what the values can be."""
 
 from __future__ import annotations
 
-from typing import Literal, TypeGuard, get_args
+from typing import Literal, TypeGuard, TypeVar, get_args
+
+Kind = TypeVar("Kind", bound=str)
 
 # What an organisation is. "organisation": found in a report, kind not known (to review).
 OrganisationType = Literal[
@@ -23,6 +25,14 @@ TYPE_LABELS: dict[OrganisationType, str] = {
     t: "".join(word.title() for word in t.split("_")) for t in ORGANISATION_TYPES if t != "organisation"}
 
 
+def one_of(value: str, allowed: tuple[Kind, ...], what: str) -> Kind:
+    """`value` as a member of the closed set `allowed`; one that is not is an error saying what it
+    should have been and the choices."""
+    for kind in allowed:
+        if value == kind:
+            return kind
+    raise ValueError(f"{value!r} is not {what}; one of {', '.join(allowed)}")
+
 
 def is_organisation_type(value: str) -> TypeGuard[OrganisationType]:
     return value in ORGANISATION_TYPES
@@ -30,9 +40,7 @@ def is_organisation_type(value: str) -> TypeGuard[OrganisationType]:
 
 def organisation_type(value: str) -> OrganisationType:
     """`value` as an organisation type; a value that is not one is a bug upstream, said here."""
-    if not is_organisation_type(value):
-        raise ValueError(f"{value!r} is not an organisation type; one of {', '.join(ORGANISATION_TYPES)}")
-    return value
+    return one_of(value, ORGANISATION_TYPES, "an organisation type")
 
 
 # What a report states between two organisations.

@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from flows.runner_settings import RunnerSettings
-from models.kinds import EXPLAINED, ORGANISATION_TYPES
+from models.kinds import EXPLAINED, organisation_type
 from pipeline import PIPELINE_VERSION, neo4j_server
 from pipeline.answers import cell
 from pipeline.config import Neo4jSettings, local_server_home, make_driver
@@ -346,12 +346,11 @@ def query(
         return
     try:
         q = cookbook_query(name)
-        values = q.parameters(_parameters(param))
         run_with = q.run_parameters(_parameters(param))
     except (KeyError, ValueError) as exc:
         err.print(f"error: {escape(str(exc.args[0]))}")
         raise typer.Exit(2) from None
-    shown = ", ".join(f"{k}={v}" for k, v in values.items())
+    shown = ", ".join(f"{k}={v}" for k, v in run_with.items() if k in q.defaults)
     rows, keys = _answer(q.text, run_with, f"query {name} ({shown})")
     _show(rows, keys, f"{q.title} ({shown or 'no parameters'})", as_json, as_csv, xlsx)
 
@@ -554,10 +553,12 @@ def review_accept(
     from pipeline.review import Accepted
     from pipeline.review_store import accept
 
-    if kind not in ORGANISATION_TYPES:
-        err.print(f"error: {kind!r} is not a type; one of {', '.join(sorted(ORGANISATION_TYPES))}")
-        raise typer.Exit(2)
-    _decide(file, Accepted(name=name, type=kind))
+    try:
+        chosen = organisation_type(kind)
+    except ValueError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(2) from None
+    _decide(file, Accepted(name=name, type=chosen))
     settings = Neo4jSettings.from_env()
     with _driver(settings) as driver:
         held = accept(driver, name, kind, settings.database)

@@ -24,6 +24,7 @@ from pipeline.identity import KnownDocument, Move
 OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section",
                 "StrategicAxis")
 
+
 @dataclass
 class LoadOutcome:
     source: str
@@ -211,9 +212,6 @@ CREATE (n:Phase {uid: p.uid, source: p.source})
 SET n.number = p.number, n.name = p.name, n.description = p.description, n.page = p.page
 CREATE (e)-[:HAS_PHASE]->(n)
 """
-
-
-
 
 
 def type_labels(node: str, types: str) -> str:

@@ -205,7 +205,7 @@ def _scan_body(page: Page, lines: list[Line], start: int, cols: Columns, consume
     if bottom is None:
         bottom = row_rules_bottom(page, cols, body, settings)  # rows ruled by horizontal rules only
     strategy: RowStrategy = (StreamRows(settings, reader.gaps) if bottom is None
-                else LatticeRows(top - settings.rule_reach, bottom, settings))
+                             else LatticeRows(top - settings.rule_reach, bottom, settings))
     return _Body(strategy.rows(body, page, cols), k, bottom is not None, page.number)
 
 

@@ -32,8 +32,6 @@ WHOLE_NAME = CAPITALISED.replace("|and)", "|and|en)")
 ARTICLE = r"(?:le|la|les|l'|l’|un|une|du|des|au|aux)"
 # what may stand between an enumeration's cue and one of its later names: "salons JEC World, K et "
 ENUMERATED = rf"(?:(?:{CAPITALISED})\s*(?:,|\bet\b|\bou\b)\s*)*"
-
-
 NameForm = Literal["capitalised", "listed", "quoted", "whole"]
 
 

@@ -190,7 +190,7 @@ def read_partners(units: list[TextUnit], subject: str | None, pipeline: Language
 def _typed_alike(mentions: list[PartnerMention]) -> list[PartnerMention]:
     """A new organisation keeps, in every mention of the document, the type that one of its
     mentions gave it ("le centre de recherche Sirris" types the bare "Sirris" of another page)."""
-    typed: dict[str, str] = {}
+    typed: dict[str, OrganisationType] = {}
     for m in mentions:
         if not m.known and m.type != "organisation":
             typed.setdefault(m.canonical, m.type)

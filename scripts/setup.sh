@@ -39,12 +39,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -
   echo "setup: installing Python dependencies into .venv (pinned in pyproject.toml)"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -c requirements.lock -e ".[dev,dask]"
+  # every installed package must be the locked one: a dependency added to pyproject.toml without
+  # regenerating the lock (pip freeze --exclude-editable > requirements.lock) would float
+  unlocked=$(.venv/bin/python -m pip freeze --exclude-editable | grep -vxFf <(grep -v '^#' requirements.lock) || true)
+  [ -z "$unlocked" ] || echo "setup: warning: installed but not in requirements.lock: $(echo $unlocked)" >&2
   touch "$stamp"
 fi
-# every installed package must be the locked one: a dependency added to pyproject.toml without
-# regenerating the lock (pip freeze --exclude-editable > requirements.lock) would float
-unlocked=$(.venv/bin/python -m pip freeze --exclude-editable | grep -vxFf <(grep -v '^#' requirements.lock) || true)
-[ -z "$unlocked" ] || echo "setup: warning: installed but not in requirements.lock: $(echo $unlocked)" >&2
 echo "setup: fetching Neo4j 5.26 jars (Maven Central) and compiling the launcher if needed"
 .venv/bin/python -c "from pipeline.neo4j_server import ensure_installed; ensure_installed()"
 # compile spaCy's French tokenizer pattern once for this machine (pipeline/compiled_patterns.py):

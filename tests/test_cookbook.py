@@ -22,6 +22,8 @@ from pipeline.config import Neo4jSettings, make_driver
 from pipeline.export import export_graph
 from tests.conftest import CORPUS, EVALGRAPH, neo4j_environment
 
+pytestmark = pytest.mark.slow  # the module's graph is loaded by the Prefect flow
+
 
 def build_archive(folder: Path) -> Path:
     for pdf in CORPUS.glob("*.pdf"):
@@ -34,10 +36,6 @@ def build_archive(folder: Path) -> Path:
     tweed.questions[2].rows[0].judgment = None
     build_grid_pdf(tweed, folder / "tweed_2024.pdf")
     return folder
-
-
-# the module's graph is loaded by the Prefect flow
-pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,8 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from flows import prefect_api
 
+pytestmark = pytest.mark.slow  # Prefect servers started and stopped
+
 
 def _servers() -> set[int]:
     me = psutil.Process(os.getpid())
@@ -20,9 +22,6 @@ def _servers() -> set[int]:
 
 def _alive(pids: set[int]) -> set[int]:
     return {p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE}
-
-pytestmark = pytest.mark.slow  # Prefect servers started and stopped
-
 
 
 def test_a_running_server_is_reused_else_one_is_started_and_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
