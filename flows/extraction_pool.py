@@ -33,6 +33,7 @@ from contextlib import contextmanager
 
 from pebble import ProcessExpired, ProcessPool
 
+from flows.progress import stop_event
 from pipeline.archive import FoundFile, count_pdfs
 from pipeline.ingest import IngestRow, extract_one
 from pipeline.limits import MB, Limits, limits
@@ -97,12 +98,18 @@ def extraction_processes(workers: int, paths: list[str] | None = None) -> Iterat
         pool.join(timeout=10)
 
 
+def _stopping() -> bool:
+    """The run was interrupted (Ctrl-C), or its caller stopped it (flows.progress)."""
+    stop = stop_event()
+    return _stopped.is_set() or (stop is not None and stop.is_set())
+
+
 def _failed(found: FoundFile, reason: str) -> IngestRow:
     return IngestRow.failure(found.source, reason, found.path)
 
 
 def extract(found: FoundFile) -> IngestRow:
-    if _stopped.is_set():
+    if _stopping():
         return _interrupted(found)
     pool = _pool
     if pool is None:
@@ -110,7 +117,7 @@ def extract(found: FoundFile) -> IngestRow:
     bounds = limits()
     future = pool.schedule(extract_one, args=(found,), timeout=bounds.document_seconds)
     while not wait([future], timeout=PARENT_CHECK_SECONDS).done:  # an interrupt must not wait for the document
-        if _stopped.is_set():
+        if _stopping():
             future.cancel()
             return _interrupted(found)
     try:
@@ -124,7 +131,7 @@ def extract(found: FoundFile) -> IngestRow:
                               f"{bounds.worker_memory_mb} MB per worker, {Limits.variable('worker_memory_mb')}); "
                               "the other documents are not affected")
     except Exception as exc:
-        if _stopped.is_set():
+        if _stopping():
             return _interrupted(found)
         return _failed(found, f"extraction crashed ({describe(exc)})")
 

@@ -39,7 +39,7 @@ from prefect.utilities.annotations import quote
 
 from flows.extraction_pool import extract, extraction_processes
 from flows.prefect_api import prefect_api
-from flows.progress import notify
+from flows.progress import notify, stop_event
 from flows.runner_settings import RunnerSettings, task_runner
 from flows.summary import ARTIFACT_KEY, IngestReport, summary_markdown
 from graph_schema import apply_migrations
@@ -65,7 +65,7 @@ LOAD_EVERY_SECONDS = 2.0
 
 
 @cache
-def _driver(settings: Neo4jSettings) -> Driver:
+def shared_driver(settings: Neo4jSettings) -> Driver:
     """One driver (a connection pool) per process, reused by the flow and every load."""
     return make_driver(settings)
 
@@ -116,7 +116,7 @@ def extract_document_task(found: FoundFile) -> IngestRow:
       retry_condition_fn=_retry_if_transient, cache_result_in_memory=False)
 def load_documents_task(rows: list[IngestRow], label: str) -> Loaded:
     settings = Neo4jSettings.from_env()
-    return load_many(_driver(settings), rows, settings.database)
+    return load_many(shared_driver(settings), rows, settings.database)
 
 
 def _extracted(future: PrefectFuture, found: FoundFile) -> IngestRow:
@@ -151,11 +151,12 @@ def _interrupts_at_safe_points() -> Iterator[threading.Event]:
     inside a Neo4j transaction or Prefect's task engine, a KeyboardInterrupt would be caught as a
     crash of that task, or leave the driver's buffers half-written. The loop below raises it
     between batches, so the batch being written commits (or rolls back) whole. Only the main
-    thread can take signals; elsewhere (a deployment's worker thread) nothing changes."""
-    event = threading.Event()
+    thread can take signals; elsewhere (the warm service's threads) the caller's stop event, if it
+    gave one (flows.progress), plays the same part."""
     if threading.current_thread() is not threading.main_thread():
-        yield event
+        yield stop_event() or threading.Event()
         return
+    event = threading.Event()
     previous = signal.signal(signal.SIGINT, lambda *_: event.set())
     try:
         yield event
@@ -239,7 +240,7 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
     processes (CPU-bound work in parallel, bounded in time and memory, while the tasks themselves
     stay light threads). Zips are unpacked into a private workspace, removed at the end."""
     settings = Neo4jSettings.from_env()
-    driver = _driver(settings)
+    driver = shared_driver(settings)
     apply_migrations(driver, settings.database)
     with workspace() as work:
         found = discover(paths, work)

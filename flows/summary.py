@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from models.service import Outcome
+from pipeline.graph_summary import GraphSummary
 from pipeline.ingest import IngestRow
 from pipeline.network import NetworkResult
 from pipeline.network_store import network_summary
@@ -34,6 +36,13 @@ class IngestReport:
     @property
     def failed(self) -> list[IngestRow]:
         return [r for r in self.rows if r.status == "failed"]
+
+    def outcome(self, graph: GraphSummary, neo4j_uri: str) -> Outcome:
+        """The report as the CLI prints it, with what the graph holds afterwards."""
+        return Outcome(rows=[r.view() for r in self.rows], headline=self.headline,
+                       network=network_summary(self.network) if self.network is not None else None,
+                       nodes_per_label=graph.nodes_per_label, evaluation_years=graph.evaluation_years,
+                       neo4j_uri=neo4j_uri)
 
 
 def _cell(text: object) -> str:

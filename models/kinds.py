@@ -63,6 +63,9 @@ DateSource = Literal["sentence", "paragraph", "document"]
 # the archive, kept because pruning was not asked); queued: announced, not yet decided.
 IngestStatus = Literal["queued", "extracted", "loaded", "replaced", "unchanged", "moved", "duplicate", "failed",
                        "skipped", "pruned", "missing"]
+# What a caller following an ingest hears of each document: announced, extracted, then done (its
+# final status is on its row).
+IngestEvent = Literal["queued", "extracted", "done"]
 # What a load into Neo4j did with one document.
 LoadStatus = Literal["loaded", "replaced", "unchanged"]
 # The statuses that changed the graph: the network analytics are computed again after them.

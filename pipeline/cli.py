@@ -25,12 +25,13 @@ from flows.runner_settings import RunnerSettings
 from models.kinds import EXPLAINED, organisation_type
 from pipeline import PIPELINE_VERSION, neo4j_server
 from pipeline.answers import cell
-from pipeline.config import Neo4jSettings, local_server_home, make_driver
+from pipeline.config import Neo4jSettings, local_server_home, make_driver, run_environment, service_socket
+from pipeline.graph_summary import GraphSummary, graph_summary
 from pipeline.pages import DocumentReadError
 
 if TYPE_CHECKING:
-    from flows.progress import Event
-    from pipeline.ingest import IngestRow
+    from models.kinds import IngestEvent as Event
+    from models.service import Outcome, RowView
     from pipeline.review import Accepted, Merged, Rejected
 
 app = typer.Typer(
@@ -101,21 +102,18 @@ SUMMARY_FACTS = ("Type", "Cluster", "Year", "Evaluator", "Pages", "Questions", "
                  "Warnings")
 
 
-def _summary_table(rows: list) -> Table:
+def _summary_table(rows: list[RowView]) -> Table:
     table = Table(title="Ingest summary")
     for col in ("Document", "Status", *SUMMARY_FACTS):
         table.add_column(col, overflow="fold")
     for r in rows:
         status = {"failed": "[red]failed[/red]", "unchanged": "[dim]unchanged[/dim]"}.get(r.status, r.status)
-        facts = r.facts()
-        table.add_row(r.source, status, *(cell(facts.get(key)) for key in SUMMARY_FACTS))
+        table.add_row(r.source, status, *(cell(r.facts.get(key)) for key in SUMMARY_FACTS))
     return table
 
 
-def _print_network(result) -> None:  # result: pipeline.network.NetworkResult
-    from pipeline.network_store import network_summary
-
-    console.print("network: " + ", ".join(f"{k} {v}" for k, v in network_summary(result).items()))
+def _print_network(summary: dict) -> None:  # pipeline.network_store.network_summary
+    console.print("network: " + ", ".join(f"{k} {v}" for k, v in summary.items()))
 
 
 def _quiet_prefect() -> None:
@@ -138,15 +136,24 @@ def ingest(
     dask_address: Annotated[str, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 "
                                                    "(EVALGRAPH_DASK_ADDRESS).")] = "",
     analyse: Annotated[bool, typer.Option(help="Recompute the network analytics when the graph changed.")] = True,
+    service: Annotated[bool, typer.Option(help="Hand the run to `evalgraph serve` when it runs here with the same "
+                                               "settings (warm: seconds faster); --no-service runs it in this "
+                                               "process. A run with --runner, --workers or --dask-address is "
+                                               "always run here.")] = True,
 ) -> None:
     """Extract every PDF and load it into Neo4j through the Prefect flow; unchanged files are skipped.
     A document is identified by its path below the folder given (or its path in a zip): see the
     README's "Document identity"."""
-    settings = Neo4jSettings.from_env()
     missing = [p for p in paths if not Path(p).exists() and not glob.has_magic(p)]
     if missing:
         err.print(f"error: no such file or folder: {', '.join(missing)}")
         raise typer.Exit(1)
+    if service and not (runner or workers or dask_address):
+        outcome = _submitted(paths, prune, analyse)
+        if outcome is not None:
+            _show_ingest(paths, outcome)
+            return
+    settings = Neo4jSettings.from_env()
     _driver(settings).close()  # fail fast, with advice, if Neo4j does not answer
     _quiet_prefect()
     from flows.extraction_pool import extraction_processes
@@ -164,91 +171,132 @@ def ingest(
         err.print("error: the dask runner needs the dask extra: pip install 'evalgraph[dask]'")
         raise typer.Exit(2)
     with extraction_processes(chosen.extract_workers, paths):
-        _ingest(paths, prune, analyse, chosen, settings)
+        _show_ingest(paths, _ingest(paths, prune, analyse, chosen, settings))
 
 
-def _ingest(paths: list[str], prune: bool, analyse: bool, chosen: RunnerSettings, settings: Neo4jSettings) -> None:
-    from flows.ingest import run_ingest
+class _Bars:
+    """The progress bars of a run: one for the archive, one per document up to MAX_DOCUMENT_BARS;
+    `on_event` follows the run, whether it runs here or in the service."""
+
+    def __init__(self, first: str) -> None:
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=console, transient=True)
+        self.overall = self.progress.add_task(first, total=None)
+        self.bars: dict[str, TaskID] = {}
+        self.finished: dict[str, RowView] = {}
+        self.queued = 0
+
+    def on_event(self, event: Event, row: RowView) -> None:
+        progress = self.progress
+        if event == "done":
+            self.finished[row.source] = row
+        if event == "queued":
+            self.queued += 1
+            progress.update(self.overall, total=self.queued, description=f"{self.queued} documents")
+            if self.queued <= MAX_DOCUMENT_BARS:
+                self.bars[row.source] = progress.add_task(f"  {row.source}", total=2)
+            return
+        bar = self.bars.get(row.source)
+        if event == "extracted":
+            if bar is not None:
+                progress.update(bar, completed=1, description=f"  {row.source}: loading")
+            return
+        if bar is not None:
+            progress.update(bar, completed=2, description=f"  {row.source}: {row.status}")
+        if row.status != "skipped":
+            progress.update(self.overall, advance=1)
+
+    def interrupted(self) -> typer.Exit:
+        """What an interrupted run did: every document that finished is in the graph (or failed);
+        the batch being written when the interrupt came was committed or rolled back whole."""
+        self.progress.stop()
+        done = [r for r in self.finished.values() if r.status != "skipped"]
+        if done:
+            console.print(_summary_table(done))
+        counts = Counter(r.status for r in done)
+        err.print(f"interrupted: {', '.join(f'{n} {s}' for s, n in sorted(counts.items())) or 'nothing done'}; "
+                  f"{max(self.queued - len(done), 0)} not done (a rerun does them; finished documents are "
+                  "unchanged)")
+        return typer.Exit(130)
+
+
+def _submitted(paths: list[str], prune: bool, analyse: bool) -> Outcome | None:
+    """The run, done by the warm service (flows.service) when one listens and agrees to; else None,
+    and the CLI runs it itself."""
+    from flows.service_client import ServiceLost, connect, submit
+    from models.service import Refused, RunFailed, Submission
+
+    socket_path = service_socket()
+    connection = connect(socket_path) if socket_path else None
+    if connection is None:
+        return None
+    submission = Submission(paths=[os.path.abspath(p) for p in paths], prune=prune, analyse=analyse,
+                            version=PIPELINE_VERSION, environment=run_environment())
+    bars = _Bars("submitted to evalgraph serve")
+    try:
+        with bars.progress:
+            answer = submit(connection, submission, lambda message: bars.on_event(message.event, message.row))
+    except KeyboardInterrupt:
+        raise bars.interrupted() from None
+    except ServiceLost as exc:
+        err.print(f"[red]error[/red]: {exc}")
+        raise typer.Exit(1) from None
+    if isinstance(answer, Refused):
+        err.print(f"[dim]not run by evalgraph serve: {escape(answer.reason)}; running here[/dim]")
+        return None
+    if isinstance(answer, RunFailed):
+        err.print(f"[red]error[/red] (evalgraph serve): {escape(answer.message)}")
+        raise typer.Exit(1)
+    err.print(f"[dim]run by evalgraph serve ({socket_path})[/dim]")
+    return answer
+
+
+def _ingest(paths: list[str], prune: bool, analyse: bool, chosen: RunnerSettings,
+            settings: Neo4jSettings) -> Outcome:
+    from flows.ingest import run_ingest, shared_driver
     from flows.progress import listening
+    from pipeline.graph_summary import graph_summary
 
     # a failed document is reported once, in the summary below, not with Prefect's task traceback
     logging.getLogger("prefect.task_runs").setLevel(logging.CRITICAL)
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=True) as progress:
-        overall = progress.add_task("finding the documents (starting Prefect)", total=None)
-        bars: dict[str, TaskID] = {}
-        finished: dict[str, object] = {}
-        queued = 0
+    bars = _Bars("finding the documents (starting Prefect)")
+    try:
+        with bars.progress, listening(lambda event, row: bars.on_event(event, row.view())):
+            report = run_ingest(paths, prune=prune, analyse=analyse, runner=chosen.kind, workers=chosen.workers,
+                                dask_address=chosen.dask_address)
+    except KeyboardInterrupt:
+        raise bars.interrupted() from None
+    return report.outcome(graph_summary(shared_driver(settings), settings.database), settings.uri)
 
-        def on_event(event: Event, row: IngestRow) -> None:
-            nonlocal queued
-            if event == "done":
-                finished[row.source] = row
-            if event == "queued":
-                queued += 1
-                progress.update(overall, total=queued, description=f"{queued} documents")
-                if queued <= MAX_DOCUMENT_BARS:
-                    bars[row.source] = progress.add_task(f"  {row.source}", total=2)
-                return
-            bar = bars.get(row.source)
-            if event == "extracted":
-                if bar is not None:
-                    progress.update(bar, completed=1, description=f"  {row.source}: loading")
-                return
-            if bar is not None:
-                progress.update(bar, completed=2, description=f"  {row.source}: {row.status}")
-            if row.status != "skipped":
-                progress.update(overall, advance=1)
 
-        try:
-            with listening(on_event):
-                report = run_ingest(paths, prune=prune, analyse=analyse, runner=chosen.kind, workers=chosen.workers,
-                                    dask_address=chosen.dask_address)
-        except KeyboardInterrupt:
-            progress.stop()
-            _interrupted(list(finished.values()), queued)
-            raise typer.Exit(130) from None
-    rows = report.rows
+def _show_ingest(paths: list[str], outcome: Outcome) -> None:
+    """What the run did, then what the graph holds; exit 1 when a document failed."""
+    rows = outcome.rows
     if all(r.status == "skipped" for r in rows):
         for r in rows:
             err.print(f"skipped {r.reason}")
         err.print(f"error: no PDF found in {' '.join(paths)}")
         raise typer.Exit(1)
     console.print(_summary_table(rows))
-    console.print(report.headline)
+    console.print(outcome.headline)
     for r in rows:
         if r.status == "failed":
             err.print(f"[red]failed[/red] {escape(r.reason)}")
         elif r.status in EXPLAINED:
             console.print(f"[yellow]{r.status}[/yellow] {escape(r.reason)}")
-        elif r.result and r.result.warnings and r.status != "unchanged":
-            for w in r.result.warnings:
+        elif r.status != "unchanged":
+            for w in r.warnings:
                 console.print(f"[yellow]warning[/yellow] {w.code} {escape(w.message)}")
-    if report.network is not None:
-        _print_network(report.network)
-    _print_graph_counts(settings)
-    if report.failed:
+    if outcome.network is not None:
+        _print_network(outcome.network)
+    _print_graph_counts(outcome.neo4j_uri, GraphSummary(outcome.nodes_per_label, outcome.evaluation_years))
+    if outcome.failed:
         raise typer.Exit(1)
 
 
-def _interrupted(rows: list, queued: int) -> None:
-    """What an interrupted run did: every document that finished is in the graph (or failed);
-    the batch being written when the interrupt came was committed or rolled back whole."""
-    done = [r for r in rows if r.status != "skipped"]
-    if done:
-        console.print(_summary_table(done))
-    counts = Counter(r.status for r in done)
-    err.print(f"interrupted: {', '.join(f'{n} {s}' for s, n in sorted(counts.items())) or 'nothing done'}; "
-              f"{max(queued - len(done), 0)} not done (a rerun does them; finished documents are unchanged)")
-
-
-def _print_graph_counts(settings: Neo4jSettings) -> None:
-    from pipeline.graph_summary import graph_summary
-
-    with _driver(settings) as driver:
-        held = graph_summary(driver, settings.database)
-    table = Table(title=f"Graph at {settings.uri}")
+def _print_graph_counts(uri: str, held: GraphSummary) -> None:
+    table = Table(title=f"Graph at {uri}")
     table.add_column("Label")
     table.add_column("Nodes", justify="right")
     for label, count in held.nodes_per_label.items():
@@ -261,7 +309,9 @@ def _print_graph_counts(settings: Neo4jSettings) -> None:
 @app.command()
 def summary() -> None:
     """Print what the graph holds (nodes per label, evaluations per cluster)."""
-    _print_graph_counts(Neo4jSettings.from_env())
+    settings = Neo4jSettings.from_env()
+    with _driver(settings) as driver:
+        _print_graph_counts(settings.uri, graph_summary(driver, settings.database))
 
 
 AS_JSON = typer.Option("--json", help="Print the rows as JSON.")
@@ -439,11 +489,11 @@ def report(
 def analyse() -> None:
     """Recompute the partnership network (degree, betweenness, PageRank, Louvain communities,
     clusters sharing partners, successive evaluations) and write it back to Neo4j."""
-    from pipeline.network_store import refresh_network
+    from pipeline.network_store import network_summary, refresh_network
 
     settings = Neo4jSettings.from_env()
     with _driver(settings) as driver:
-        _print_network(refresh_network(driver, settings.database))
+        _print_network(network_summary(refresh_network(driver, settings.database)))
 
 
 @app.command()
@@ -470,11 +520,18 @@ def serve(
     = "",
     cron: Annotated[str, typer.Option(help="Cron schedule (default: prefect.yaml's).")] = "",
 ) -> None:
-    """Serve the scheduled inbox deployment of prefect.yaml (needs a Prefect server: PREFECT_API_URL)."""
+    """Serve the scheduled inbox deployment of prefect.yaml, and run `evalgraph ingest` warm: its
+    workers keep spaCy loaded (socket EVALGRAPH_SERVICE_SOCKET). Reports to PREFECT_API_URL, else
+    to a Prefect server running here, else to one of its own."""
     from flows.serve import serve_inbox
+    from flows.service import ServiceError
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    serve_inbox(inbox or None, cron or None)
+    try:
+        serve_inbox(inbox or None, cron or None, announce=err.print)
+    except ServiceError as exc:
+        err.print(f"[red]error[/red]: {exc}")
+        raise typer.Exit(1) from None
 
 
 @app.command()

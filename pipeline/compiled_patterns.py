@@ -24,7 +24,6 @@ import _sre
 import array
 import importlib
 import marshal
-import os
 import re
 import sys
 from collections.abc import Iterable
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.atomic_file import write_atomically
+from pipeline.config import cache_dir
 
 if TYPE_CHECKING:
     from spacy.tokenizer import Tokenizer
@@ -39,14 +39,6 @@ if TYPE_CHECKING:
 FORMAT = 1
 CODE_TYPECODE = {2: "H", 4: "I"}.get(_sre.CODESIZE, "I")
 WORTH_CACHING_CHARS = 10_000  # below this a pattern compiles in milliseconds: nothing to save
-
-
-def cache_dir() -> Path:
-    """EVALGRAPH_CACHE_DIR, else $XDG_CACHE_HOME/evalgraph (~/.cache/evalgraph)."""
-    explicit = os.environ.get("EVALGRAPH_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evalgraph"
 
 
 def cache_file() -> Path:

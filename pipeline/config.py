@@ -3,6 +3,7 @@ Neo4j, a Docker container, Aura or a company server without edits."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,40 @@ def stored_password(home: Path | None = None) -> str | None:
 def local_server_home() -> Path:
     """Where the bundled server keeps its data and logs (git-ignored)."""
     return Path(os.environ.get("EVALGRAPH_NEO4J_HOME", PROJECT_ROOT / "var" / "neo4j"))
+
+
+def cache_dir() -> Path:
+    """EVALGRAPH_CACHE_DIR, else $XDG_CACHE_HOME/evalgraph (~/.cache/evalgraph)."""
+    explicit = os.environ.get("EVALGRAPH_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evalgraph"
+
+
+def service_socket() -> Path | None:
+    """Where `evalgraph serve` takes ingests and `evalgraph ingest` looks for it: the Unix socket
+    EVALGRAPH_SERVICE_SOCKET, else service.sock in the cache folder (per user); set empty, none
+    (the CLI runs every ingest itself, `serve` only serves the deployment)."""
+    given = os.environ.get("EVALGRAPH_SERVICE_SOCKET")
+    if given is None:
+        return cache_dir() / "service.sock"
+    return Path(given) if given else None
+
+
+# What of the environment decides what an ingest does: the Neo4j target, the bounds, the knowledge
+# files, the task runner. Not: where the CLI looks for a service or a Prefect server.
+RUN_ENVIRONMENT_PREFIXES = ("EVALGRAPH_", "NEO4J_")
+NOT_RUN_ENVIRONMENT = frozenset({"EVALGRAPH_SERVICE_SOCKET", "EVALGRAPH_PREFECT_LOCAL_URL", "NEO4J_PASSWORD"})
+
+
+def run_environment() -> dict[str, str]:
+    """The variables that decide what an ingest does, as set here (an empty one is unset), with the
+    Neo4j password as a digest: a warm service runs the CLI's ingest only when they are its own."""
+    chosen = {name: value for name, value in os.environ.items()
+              if name.startswith(RUN_ENVIRONMENT_PREFIXES) and name not in NOT_RUN_ENVIRONMENT and value}
+    password = Neo4jSettings.from_env().password
+    chosen["NEO4J_PASSWORD (sha256)"] = hashlib.sha256(password.encode()).hexdigest()
+    return chosen
 
 
 def make_driver(settings: Neo4jSettings) -> Driver:

@@ -17,6 +17,7 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, Tra
 
 from models import ExtractionResult
 from models.kinds import GRAPH_CHANGING, IngestStatus
+from models.service import Fact, RowView, WarningView
 from pipeline import gazetteer
 from pipeline.archive import Discovery, FoundFile
 from pipeline.extract import extract_document
@@ -60,7 +61,7 @@ class IngestRow:
     def records_written(self) -> int:
         return records_written(self.counters)
 
-    def facts(self) -> dict[str, object]:
+    def facts(self) -> dict[str, Fact]:
         """What the summaries (terminal table, Prefect artifact) show of the document; empty
         when it was not extracted (unchanged, failed to open, pruned)."""
         res = self.result
@@ -72,6 +73,14 @@ class IngestRow:
                 "Pages": res.document.pages, "Questions": len(res.questions), "Criteria": len(res.criteria),
                 "Constats": len(res.constats), "Partners": len({m.canonical for m in res.partners}),
                 "Warnings": len(res.warnings)}
+
+
+    def view(self) -> RowView:
+        """The row as the summaries show it, without its records: what the warm service sends the CLI."""
+        warnings = [WarningView(code=w.code, message=w.message, page=w.page)
+                    for w in (self.result.warnings if self.result else [])]
+        return RowView(source=self.source, status=self.status, reason=self.reason,
+                       facts=self.facts(), warnings=warnings)
 
 
 def planned_rows(found: Discovery, todo_plan: Plan) -> list[IngestRow]:

@@ -25,6 +25,7 @@ from pipeline.extract import extract_document
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="evalgraph-prefect-")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ["EVALGRAPH_PREFECT_LOCAL_URL"] = ""  # never report to a developer's running Prefect server
+os.environ["EVALGRAPH_SERVICE_SOCKET"] = ""  # nor hand a run to a developer's running `evalgraph serve`
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")  # first start migrates SQLite
 # a developer's own review decisions (var/review.yaml) never change what the tests extract
@@ -138,11 +139,11 @@ def corpus_graph(neo4j_settings: Neo4jSettings) -> Iterator[Driver]:
         yield driver
 
 
-# Tests that run the Prefect flow (a Prefect server starts: seconds) or the CLI in a subprocess are
+# Tests that run the Prefect flow (a Prefect server starts: seconds), the CLI or the service in a subprocess are
 # `slow`, so that `pytest -m "not slow"` is a fast loop. They are marked from the fixtures they use,
 # so a new test of that kind is slow without anyone remembering to mark it; the others that take
 # seconds (OCR, the 2000-page PDF, LibreOffice, a second spaCy) are marked where they are written.
-SLOW_FIXTURES = frozenset({"ingest", "corpus_graph", "neo4j_env"})
+SLOW_FIXTURES = frozenset({"ingest", "corpus_graph", "neo4j_env", "service_env"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
