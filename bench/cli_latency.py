@@ -2,10 +2,11 @@
 whose one report has new content (its bytes change before every run, so it is extracted and
 loaded again, never taken from a cache), with the Prefect home kept between runs.
 
-Two situations, each timed `runs` times (median):
+Three situations, each timed `runs` times (median):
 - no Prefect server running: the CLI starts its own for the run (flows.prefect_api);
 - a Prefect server already running on this machine (`prefect server start`): the CLI finds it
-  and reports to it.
+  and reports to it;
+- a warm service running (`evalgraph serve`, flows.service): the CLI submits the run to it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import httpx
 import pypdfium2
 
 from flows.prefect_api import _free_port
+from flows.service import answers
 from pipeline.config import PROJECT_ROOT
 
 NOWHERE = "http://127.0.0.1:9/api"  # no server listens there: the CLI must start its own
@@ -68,9 +70,10 @@ def _timed(report: Path, folder: Path, env: dict[str, str], runs: int) -> float:
 
 
 def cli_one_report(report: Path, neo4j_env: dict[str, str], home: Path, runs: int = 3) -> dict[str, float]:
-    """Median wall seconds of the CLI on one new report: {"no_server": s, "running_server": s}."""
+    """Median wall seconds of the CLI on one new report: {"no_server": s, "running_server": s,
+    "warm_service": s}."""
     env = {**os.environ, **neo4j_env, "PREFECT_HOME": str(home / "prefect-home"),
-           "EVALGRAPH_PREFECT_LOCAL_URL": NOWHERE}
+           "EVALGRAPH_PREFECT_LOCAL_URL": NOWHERE, "EVALGRAPH_SERVICE_SOCKET": ""}
     env.pop("PREFECT_API_URL", None)
     figures = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -88,7 +91,26 @@ def cli_one_report(report: Path, neo4j_env: dict[str, str], home: Path, runs: in
                                                    runs)
             finally:
                 server.terminate()
+        figures["warm_service"] = _with_service(report, Path(folder), env, runs)
     return figures
+
+
+def _with_service(report: Path, folder: Path, env: dict[str, str], runs: int) -> float:
+    """`evalgraph serve` started (its own Prefect server, its workers warm), then the CLI timed."""
+    with tempfile.TemporaryDirectory(prefix="eg-", dir="/tmp") as place:  # a socket's path is short
+        socket_path = Path(place) / "s.sock"
+        service_env = {**env, "EVALGRAPH_SERVICE_SOCKET": str(socket_path)}
+        with subprocess.Popen([str(PROJECT_ROOT / ".venv" / "bin" / "evalgraph"), "serve", "--inbox", place],
+                              env=service_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as service:
+            try:
+                deadline = time.monotonic() + 180
+                while not answers(socket_path):
+                    if service.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("evalgraph serve did not start")
+                    time.sleep(0.2)
+                return _timed(report, folder, service_env, runs)
+            finally:
+                service.terminate()
 
 
 def _wait_for(url: str, seconds: float = 180) -> None:

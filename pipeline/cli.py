@@ -49,6 +49,12 @@ app.add_typer(review_app, name="review")
 console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)  # an error is one line, however long, for logs and grep
 MAX_DOCUMENT_BARS = 40  # beyond that, one bar for the archive
+# Statuses of documents the run did nothing to: beyond FOLD_OVER of one, a line for all of them
+# instead of a row each (an archive's unchanged re-ingest; an ingest of one new folder beside an
+# archive whose thousand documents are then `missing`).
+FOLDED = {"unchanged": "nothing written", "missing": "in the graph, not in the paths given; kept, --prune deletes "
+                                                     "them"}
+FOLD_OVER = 20
 
 
 def _driver(settings: Neo4jSettings) -> Driver:
@@ -278,7 +284,15 @@ def _show_ingest(paths: list[str], outcome: Outcome) -> None:
             err.print(f"skipped {r.reason}")
         err.print(f"error: no PDF found in {' '.join(paths)}")
         raise typer.Exit(1)
-    console.print(_summary_table(rows))
+    folded = {status: [r.source for r in rows if r.status == status] for status in FOLDED}
+    folded = {status: sources for status, sources in folded.items() if len(sources) > FOLD_OVER}
+    rows = [r for r in rows if r.status not in folded]
+    if rows:
+        console.print(_summary_table(rows))
+    for status, sources in folded.items():
+        listed = ", ".join(sources[:FOLD_OVER // 4])
+        console.print(f"[dim]{len(sources)} {status}[/dim]: {escape(listed)} and {len(sources) - FOLD_OVER // 4} "
+                      f"more ({FOLDED[status]})")
     console.print(outcome.headline)
     for r in rows:
         if r.status == "failed":

@@ -96,3 +96,26 @@ def test_neo4j_status_of_the_test_server(neo4j_env: dict[str, str]) -> None:
     proc = run("neo4j", "status", env={**neo4j_env, "EVALGRAPH_NEO4J_HOME": str(TEST_SERVER_HOME)})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "running (pid" in proc.stdout and "answering on bolt://127.0.0.1" in proc.stdout
+
+
+def test_many_unchanged_or_missing_documents_fold_into_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest of one new folder beside an archive of a thousand documents: the new one gets its
+    row, the archive's `missing` documents one line, not a row and an explanation each."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from models.service import Outcome, RowView
+    from pipeline import cli
+
+    out = StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=out, width=200))
+    rows = [RowView(source="nouveau.pdf", status="loaded", facts={"Cluster": "TWIST"})]
+    rows += [RowView(source=f"archive/r{i:02d}.pdf", status="missing", reason=f"archive/r{i:02d}.pdf: in the graph")
+             for i in range(cli.FOLD_OVER + 1)]
+    rows += [RowView(source=f"u{i}.pdf", status="unchanged") for i in range(3)]
+    cli._show_ingest(["new"], Outcome(rows=rows, headline="1 loaded, 21 missing, 3 unchanged; 9 records written"))
+    printed = out.getvalue()
+    assert "nouveau.pdf" in printed and "u2.pdf" in printed  # three unchanged: still rows
+    assert f"{cli.FOLD_OVER + 1} missing: archive/r00.pdf, " in printed
+    assert "archive/r20.pdf" not in printed and "in the graph, not in the paths given" in printed
