@@ -54,8 +54,10 @@ def _changed_copy(report: Path, folder: Path) -> None:
 
 def _ingest_seconds(folder: Path, env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "evalgraph"), "ingest", str(folder)], env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    done = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "evalgraph"), "ingest", str(folder)], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        raise RuntimeError(f"evalgraph ingest {folder} failed ({done.returncode}): {done.stderr[-2000:]}")
     return time.perf_counter() - start
 
 
