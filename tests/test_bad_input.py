@@ -130,7 +130,7 @@ def test_neo4j_stopped_mid_ingest_then_rerun_completes(ingest, driver, neo4j_set
     # one document per batch: the server stops after the first load whatever the machine's speed
     # (with the 2 s window, a fast machine extracts every document before the first load)
     monkeypatch.setattr(flow, "LOAD_EVERY_SECONDS", 0)
-    flow._driver.cache_clear()
+    flow.shared_driver.cache_clear()
     reports = {f"r{seed}.pdf": make_report(seed) for seed in (31, 32, 33, 34)}
     for name, report in reports.items():
         build_grid_pdf(report, tmp_path / name)
@@ -147,7 +147,7 @@ def test_neo4j_stopped_mid_ingest_then_rerun_completes(ingest, driver, neo4j_set
     finally:
         neo4j_server.start(TEST_SERVER_HOME, "127.0.0.1", neo4j_settings.port, neo4j_settings.user,
                            neo4j_settings.password, http=TEST_HTTP_PORT)
-        flow._driver.cache_clear()
+        flow.shared_driver.cache_clear()
     assert rows[stopped[0]].status == "loaded"
     interrupted = sorted(n for n, r in rows.items() if r.status == "failed" and n in reports)
     assert interrupted and all("Neo4j unavailable" in rows[n].reason for n in interrupted)
