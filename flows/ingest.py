@@ -43,10 +43,12 @@ from flows.progress import notify, stop_event
 from flows.runner_settings import RunnerSettings, task_runner
 from flows.summary import ARTIFACT_KEY, IngestReport, summary_markdown
 from graph_schema import apply_migrations
+from models.service import Outcome
 from pipeline import PIPELINE_VERSION, gazetteer
 from pipeline.archive import FoundFile, discover, workspace
 from pipeline.config import Neo4jSettings, make_driver
 from pipeline.graph_load import move_documents, record_origins
+from pipeline.graph_summary import graph_summary
 from pipeline.ingest import (
     TRANSIENT_ERRORS,
     IngestRow,
@@ -264,6 +266,12 @@ def ingest_archive(paths: list[str], prune: bool = False, analyse: bool = True,
     create_markdown_artifact(key=ARTIFACT_KEY, markdown=summary_markdown(report),
                              description=f"{len(rows)} documents: {report.headline}")
     return report
+
+
+def outcome_of(report: IngestReport) -> Outcome:
+    """The report as the CLI prints it, with what the graph holds after the run."""
+    settings = Neo4jSettings.from_env()
+    return report.outcome(graph_summary(shared_driver(settings), settings.database), settings.uri)
 
 
 def run_ingest(paths: list[str], prune: bool = False, analyse: bool = True, runner: str | None = None,

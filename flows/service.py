@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import socket
 import socketserver
 import threading
 from collections.abc import Callable, Iterator
@@ -30,10 +29,10 @@ from pydantic import ValidationError
 
 from flows.extraction_pool import extraction_processes
 from flows.progress import Event, listening
+from flows.service_client import connect
 from models.service import Message, Outcome, Progress, Refused, RunFailed, Submission
 from pipeline import PIPELINE_VERSION
-from pipeline.config import Neo4jSettings, run_environment
-from pipeline.graph_summary import graph_summary
+from pipeline.config import run_environment
 from pipeline.ingest import IngestRow
 from pipeline.pages import describe
 from pipeline.versioning import knowledge_digest
@@ -64,7 +63,7 @@ class IngestService:
         self._run_lock = threading.Lock()
         self._pool = ExitStack()
         self._knowledge = ""
-        self._context = contextvars.copy_context()
+        self._context: contextvars.Context | None = None  # the serving thread's, set by `listening`
 
     @contextmanager
     def workers(self) -> Iterator[None]:
@@ -115,10 +114,12 @@ class IngestService:
     def run(self, submission: Submission, send: Send) -> None:
         """The submitted ingest, followed by `send` as it runs; in the context of the serving
         thread (its Prefect API), one at a time."""
+        if self._context is None:
+            raise ServiceError("the service runs submissions only while it is listening")
         self._context.copy().run(self._run, submission, send)
 
     def _run(self, submission: Submission, send: Send) -> None:
-        from flows.ingest import run_ingest, shared_driver
+        from flows.ingest import outcome_of, run_ingest
 
         stop = threading.Event()
 
@@ -135,9 +136,7 @@ class IngestService:
                 self._fresh_workers()
                 with listening(on_event, stop):
                     report = run_ingest(submission.paths, prune=submission.prune, analyse=submission.analyse)
-                settings = Neo4jSettings.from_env()
-                outcome: Outcome | RunFailed = report.outcome(
-                    graph_summary(shared_driver(settings), settings.database), settings.uri)
+                outcome: Outcome | RunFailed = outcome_of(report)
             except KeyboardInterrupt:
                 return  # stopped because the CLI went away: nobody to tell
             except Exception as exc:
@@ -176,11 +175,10 @@ class _Handler(socketserver.StreamRequestHandler):
 
 def answers(path: Path) -> bool:
     """Something listens on the socket at `path`."""
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(str(path))
-        except OSError:
-            return False
+    probe = connect(path)
+    if probe is None:
+        return False
+    probe.close()
     return True
 
 

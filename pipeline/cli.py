@@ -55,6 +55,7 @@ MAX_DOCUMENT_BARS = 40  # beyond that, one bar for the archive
 FOLDED = {"unchanged": "nothing written", "missing": "in the graph, not in the paths given; kept, --prune deletes "
                                                      "them"}
 FOLD_OVER = 20
+FOLD_LISTED = 5  # names given on a folded line
 
 
 def _driver(settings: Neo4jSettings) -> Driver:
@@ -259,9 +260,8 @@ def _submitted(paths: list[str], prune: bool, analyse: bool) -> Outcome | None:
 
 def _ingest(paths: list[str], prune: bool, analyse: bool, chosen: RunnerSettings,
             settings: Neo4jSettings) -> Outcome:
-    from flows.ingest import run_ingest, shared_driver
+    from flows.ingest import outcome_of, run_ingest
     from flows.progress import listening
-    from pipeline.graph_summary import graph_summary
 
     # a failed document is reported once, in the summary below, not with Prefect's task traceback
     logging.getLogger("prefect.task_runs").setLevel(logging.CRITICAL)
@@ -273,7 +273,7 @@ def _ingest(paths: list[str], prune: bool, analyse: bool, chosen: RunnerSettings
                                 dask_address=chosen.dask_address)
     except KeyboardInterrupt:
         raise bars.interrupted() from None
-    return report.outcome(graph_summary(shared_driver(settings), settings.database), settings.uri)
+    return outcome_of(report)
 
 
 def _show_ingest(paths: list[str], outcome: Outcome) -> None:
@@ -290,8 +290,8 @@ def _show_ingest(paths: list[str], outcome: Outcome) -> None:
     if rows:
         console.print(_summary_table(rows))
     for status, sources in folded.items():
-        listed = ", ".join(sources[:FOLD_OVER // 4])
-        console.print(f"[dim]{len(sources)} {status}[/dim]: {escape(listed)} and {len(sources) - FOLD_OVER // 4} "
+        listed = ", ".join(sources[:FOLD_LISTED])
+        console.print(f"[dim]{len(sources)} {status}[/dim]: {escape(listed)} and {len(sources) - FOLD_LISTED} "
                       f"more ({FOLDED[status]})")
     console.print(outcome.headline)
     for r in rows:
