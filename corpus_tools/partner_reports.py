@@ -39,6 +39,7 @@ class PartnerReport:
     paragraphs: list[str]  # printed text, marks removed
     grid: list[list[str]]
     labels: list[Label]
+    held_out: bool = False  # written after the discovery rules were set, to check them on text they were not fitted to
 
 
 def _plain(text: str, in_grid: bool, labels: list[Label]) -> str:
@@ -52,7 +53,8 @@ def read_reports(path: Path) -> list[PartnerReport]:
         labels: list[Label] = []
         paragraphs = [_plain(p, False, labels) for p in spec["paragraphs"]]
         grid = [[_plain(c, True, labels) for c in row] for row in spec.get("grid", [])]
-        reports.append(PartnerReport(spec["file"], spec["title"], paragraphs, grid, labels))
+        reports.append(PartnerReport(spec["file"], spec["title"], paragraphs, grid, labels,
+                                     spec.get("held_out", False)))
     return reports
 
 

@@ -20,10 +20,16 @@ from pipeline.text import fold
 CUES_PATH = Path(__file__).resolve().parent / "data" / "partner_cues.yaml"
 CAPITAL = r"[A-ZÉÈÊÀÂÎÔÛÇ]"
 WORD = CAPITAL + r"(?:[\w’'&+-]|\.(?=\w))*|\d+[\w-]*"  # a dot only inside a word ("S.A"), never the sentence's
-CAPITALISED = rf"(?:{WORD})(?:\s+(?:(?:de|du|des|d'|d’|la|le|et|&|of|for|and)\s*)?(?:{WORD})){{0,5}}"
+CAPITALISED = rf"(?:{WORD})(?:\s+(?:(?:de|du|des|d'|d’|la|le|et|&|\+|of|for|and)\s*)?(?:{WORD})){{0,5}}"
 LISTED = CAPITALISED.replace("|et|&|", "|")  # the first name of an enumeration: "et" starts the next one
-NAME_FORMS = {"capitalised": rf"(?P<name>{CAPITALISED})",
-              "listed": rf"(?P<name>{LISTED})",
+# a name printed in lower case ("essenscia", "imec", "hub.brussels"): after a cue only, and kept only
+# when no French vocabulary holds the word (spacy_components.cue_names decides)
+COINED = r"[a-zà-ÿ][\w-]*(?:\.[\w-]+)*"
+LOWER_WORD = r"(?!(?:et|ou|avec|dont|sur|pour|dans)\b)[a-zà-ÿ](?:[a-zà-ÿ0-9-]|['’](?=[a-zà-ÿ]))*"
+# "la fédération des énergies renouvelables EDORA": a complement in lower case between cue and name
+COMPLEMENT = rf"(?:des|du|de|d'|d’)\s*(?:la\s+|l'|l’)?{LOWER_WORD}(?:\s+{LOWER_WORD}){{0,2}}"
+NAME_FORMS = {"capitalised": rf"(?P<name>{CAPITALISED}|{COINED})",
+              "listed": rf"(?P<name>{LISTED}|{COINED})",
               "quoted": r"[«\"“]\s*(?P<name>[^»\"”]{2,60}?)\s*[»\"”]",
               "whole": ""}
 # a whole name may join its words with "en" too ("Haute École Louvain en Hainaut"): after a cue that
@@ -31,7 +37,10 @@ NAME_FORMS = {"capitalised": rf"(?P<name>{CAPITALISED})",
 WHOLE_NAME = CAPITALISED.replace("|and)", "|and|en)")
 ARTICLE = r"(?:le|la|les|l'|l’|un|une|du|des|au|aux)"
 # what may stand between an enumeration's cue and one of its later names: "salons JEC World, K et "
-ENUMERATED = rf"(?:(?:{CAPITALISED})\s*(?:,|\bet\b|\bou\b)\s*)*"
+ENUMERATED = rf"(?:(?:{CAPITALISED})\s*(?:,|\bet\b|\bou\b)\s*)*"  # an article breaks it: "Fevia et l'AWEX"
+ENUMERATED_AFTER_ONE = ENUMERATED[:-1] + "+"  # at least one name before: "les entreprises Prayon et "
+# the next name of an enumeration a `listed` cue opened: "dont Lasea" + " et AMOS"
+NEXT_LISTED = re.compile(rf"\s*(?:,|\bet\b)\s*(?P<name>{LISTED})\b")
 NameForm = Literal["capitalised", "listed", "quoted", "whole"]
 
 
@@ -43,6 +52,7 @@ class CueEntry(BaseModel):
     type: OrganisationType
     name: NameForm
     capital_opens_name: bool = False
+    enumeration: bool = False
 
 
 class ContextEntry(BaseModel):
@@ -88,9 +98,10 @@ def _data() -> CueFile:
     return CueFile.model_validate(yaml.safe_load(CUES_PATH.read_text(encoding="utf-8")))
 
 
-def _origin() -> str:
-    """One optional adjective of origin or scope between a cue and its name."""
-    return rf"(?:\s+(?i:{'|'.join(map(re.escape, _data().origin_adjectives))}))?"
+def _between() -> str:
+    """What may stand between a cue and its name: one adjective of origin or scope ("le pôle
+    français"), or a complement in lower case ("la fédération des énergies renouvelables")."""
+    return rf"(?:\s+(?i:{'|'.join(map(re.escape, _data().origin_adjectives))})\b|\s+{COMPLEMENT})?"
 
 
 @cache
@@ -105,8 +116,13 @@ def cues() -> tuple[Cue, ...]:
             before, after = cue.split("{name}")
             compiled.append(Cue(re.compile(rf"\b(?i:{before}){NAME_FORMS[form]}(?={after})"), kind, form, False,
                                 None, None))
+        elif entry.enumeration:  # a name, then "," or "et" and another capitalised name
+            lead = rf"\b(?i:{cue})"
+            follows = rf"(?=\s*(?:,|\bet\b)\s*{CAPITAL})"
+            compiled.append(Cue(re.compile(rf"(?P<cue>{lead})\s+(?P<name>{LISTED}){follows}"), kind, form,
+                                entry.capital_opens_name, re.compile(rf"{lead}\s*{ENUMERATED_AFTER_ONE}$"), None))
         else:
-            lead = rf"\b(?i:{cue}){_origin()}"
+            lead = rf"\b(?i:{cue}){_between()}"
             compiled.append(Cue(re.compile(rf"(?P<cue>{lead})\s+{NAME_FORMS[form]}"), kind, form,
                                 entry.capital_opens_name,
                                 re.compile(rf"{lead}\s*[«\"“]?\s*{ENUMERATED}$"), re.compile(lead)))
@@ -126,7 +142,18 @@ def type_in_apposition(text: str) -> OrganisationType | None:
     if match is None:
         return None
     rest = text[match.end():match.end() + 80]
+    if next_name(rest) is not None:
+        return None  # ", le pôle Greenwin": the next name of an enumeration, not what this one is
     return next((cue.type for cue in cues() if cue.opens is not None and cue.opens.match(rest)), None)
+
+
+def next_name(text: str) -> str | None:
+    """The name a cue opening `text` introduces ("pôle Greenwin et ..."), or None."""
+    for cue in cues():
+        if cue.opens is not None and cue.form != "quoted" and (match := cue.name.match(text)) is not None \
+                and match["name"][:1].isupper():
+            return match["name"]
+    return None
 
 
 @cache

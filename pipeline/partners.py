@@ -42,13 +42,13 @@ RULER_LABEL = "GAZ"
 CUE_LABEL = "CUE"  # a name introduced by a cue word (pipeline/data/partner_cues.yaml), its type in kb_id
 PARTNER_CUE = re.compile(
     r"partenai|partenariat|collabor|synergi|en relation|r[eé]seau|projet|particip|salon|festival|[eé]v[eè]nement|"
-    r"mission|initiative|programme|tels? que|avec|aupr[eè]s|soutien|financ|associ|pr[eé]sence",
+    r"mission|initiative|programme|tels? que|avec|aupr[eè]s|soutien|appui|financ|associ|pr[eé]sence|confi[ée]",
     re.I)
 NOT_A_NAME_START = {"NOUN", "VERB", "AUX", "ADJ", "DET", "ADP", "PRON", "ADV", "NUM", "PUNCT", "CCONJ", "SCONJ"}
 CITATION = re.compile(r"^\s*,\s*(1[89]|20)\d\d\b")
 ENUMERATION = re.compile(r"\(([^()]{3,})\)|:\s*([^.;]{3,})|\bdont\s+([^.;]{3,})")
 SYNERGY_CUE = re.compile(r"synergi|rapprochement|associant|plate-?forme|collabor|partenariat|mise en commun", re.I)
-MEMBER_CUE = re.compile(r"membre|regroupe|acteurs? majeurs|adh[eé]r", re.I)
+MEMBER_CUE = re.compile(r"membre|regroupe|acteurs? majeurs|adh[eé]r|rejoint (?:le|notre) cluster", re.I)
 UNKNOWN_LABELS = {"ORG", "MISC"}
 PLACE_PREPOSITIONS = {"à", "a", "en", "au", "aux", "de", "d'", "d’", "du", "des", "dans", "vers", "depuis", "sur"}
 ARTICLES = {"le", "la", "les", "l'", "l’"}
@@ -136,6 +136,11 @@ def guess_type(name: str, sentence: str) -> OrganisationType:
             or ("project" if folded.startswith("interreg") else "organisation"))
 
 
+def _not_a_name(name: str) -> bool:
+    """A generic term, a figure or a period ("la stratégie 2023-2025"), a finding's label."""
+    return is_not_partner(name) or re.fullmatch(r"[\d\s.,/%€-]+", name) is not None or is_finding_label(name)
+
+
 def _plausible(name: str, ent: Span, pipeline: Language) -> bool:
     """A proper name: capitalised, short, not a generic term, not a sentence start such as
     "Constat 12 : Le cluster" or a common noun the NER took for a name ("Innovation"). The part
@@ -143,12 +148,10 @@ def _plausible(name: str, ent: Span, pipeline: Language) -> bool:
     words = name.split()
     first = next((t for t in ent if _clean(t.text)), None)
     if not (3 <= len(name) <= 60 and len(words) <= 6 and name[0].isupper() and ":" not in name
-            and not is_not_partner(name) and not is_not_partner(words[0])
-            and not re.fullmatch(r"[\d\s.,/%€-]+", name) and not is_finding_label(name)
-            and first is not None
+            and not _not_a_name(name) and not is_not_partner(words[0]) and first is not None
             and not (len(words) == 1 and not name.isupper() and ent.vocab[name.lower()].has_vector)):
         return False
-    if first.text.isupper() or fold(first.text) in NAME_HEADS or type_in_name(name) == "company":
+    if first.text.isupper() or fold(first.text) in NAME_HEADS or type_in_name(name) is not None:
         return True
     if not ent.vocab[first.lower_].has_vector:  # no French word in lower case: "Forem", "UCLouvain"
         return True
@@ -233,14 +236,14 @@ def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | 
     if resolution is not None:
         return _known(ent.text, resolution.entry, page, sentence)
     if ent.label_ == CUE_LABEL:  # the cue says it is a name, and of what
-        if is_not_partner(name):
+        if _not_a_name(name):
             return None
         kind = organisation_type(ent.kb_id_)
         return PartnerMention(name=name, canonical=name, type=kind, types=[kind], page=page, sentence=sentence,
                               known=False)
     start, end = ent.start_char - sent.start_char, ent.end_char - sent.start_char
-    if not PARTNER_CUE.search(sentence):
-        return None
+    if not (PARTNER_CUE.search(sentence) or MEMBER_CUE.search(sentence) or type_before(sentence[:start])):
+        return None  # a sentence about partners or members, or a cue right before the name ("les sociétés X et")
     if ent.label_ in ENUM_ONLY_LABELS and not _in_enumeration(sentence, start, end) \
             and not (ent.label_ == "LOC" and _named_as_organisation(ent)):
         return None

@@ -8,7 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.gazetteer import by_canonical
-from pipeline.partner_cues import cues, legal_forms
+from pipeline.partner_cues import NEXT_LISTED, cues, legal_forms
 from pipeline.partners import CUE_LABEL, NAME_HEADS, RULER_LABEL, UNKNOWN_LABELS
 from pipeline.resolve import is_not_partner
 from pipeline.text import fold
@@ -47,11 +47,15 @@ def complete_names(doc: Doc) -> Doc:
     ents, out, i = _joined_names(doc), [], 0
     while i < len(ents):
         ent = ents[i]
-        if ent.label_ in UNKNOWN_LABELS and i + 1 < len(ents) and _is_place(ents[i + 1]):
+        if ent.label_ in UNKNOWN_LABELS | {"LOC"} and i + 1 < len(ents) and _is_place(ents[i + 1]):
             nxt = ents[i + 1]
             ends_with_linker = nxt.start == ent.end and ent[-1].lower_ in LINKERS
             linker_between = nxt.start == ent.end + 1 and doc[ent.end].lower_ in LINKERS
-            if ends_with_linker or linker_between:
+            # a place the NER cut before its last word ("Centre Spatial de" + "Liège") is one name
+            # too; a linker between joins a place only to a name a common noun heads ("Université"
+            # + "de Liège", not "Mobile World Congress" + "de Barcelone")
+            headed = any(fold(t.text) in NAME_HEADS for t in ent)
+            if ends_with_linker or (linker_between and ent.label_ != "LOC" and headed):
                 ent, i = Span(doc, ent.start, nxt.end, label=ent.label_), i + 1
         following = ent.end < len(doc) and doc[ent.end]
         if ent.label_ in UNKNOWN_LABELS and following and following.ent_iob_ == "O" \
@@ -133,13 +137,27 @@ def _name_extent(span: Span, places: set[int]) -> Span:
     if second is not None:
         span = Span(doc, span.start, second, label=span.label_, kb_id=span.kb_id_)
     for i in range(span.start + 1, span.end - 1):
-        if doc[i].lower_ not in LINKERS:
+        if doc[i].lower_ not in LINKERS - {"of"}:  # English "of" stays in a name ("Laser World of Photonics")
             continue
         after = range(i + 1, span.end)
         headed = any(fold(doc[j].text) in NAME_HEADS for j in range(span.start, i))
         if all(j in places for j in after) or not headed:
             return Span(doc, span.start, i, label=span.label_, kb_id=span.kb_id_)
     return span
+
+
+def _enumerated_after(doc: Doc, end: int, kind: str, places: set[int]) -> list[Span]:
+    """The names an enumeration goes on with after a listed cue's first name: "les entreprises
+    Prayon et D'Ieteren", "dont Lasea, AMOS et ..." (an article ends it: "Fevia et l'AWEX")."""
+    names = []
+    while (more := NEXT_LISTED.match(doc.text, end)) is not None:
+        span = doc.char_span(more.start("name"), more.end("name"), label=CUE_LABEL, kb_id=kind,
+                             alignment_mode="expand")
+        if span is None or span[0].is_sent_start:
+            break
+        names.append(_name_extent(span, places))
+        end = more.end("name")
+    return names
 
 
 @Language.component(CUE_NAMES, requires=["doc.ents", "token.is_sent_start"], assigns=["doc.ents"])
@@ -156,11 +174,15 @@ def cue_names(doc: Doc) -> Doc:
             name = doc.char_span(match.start("name"), match.end("name"), alignment_mode="expand")
             if name is None or (cue.form != "quoted" and name[0].is_sent_start):
                 continue  # a cue ending one sentence names nothing in the next (quotes tie the name to it)
+            if match["name"][:1].islower() and (cue.form == "quoted" or doc.vocab[match["name"].lower()].has_vector):
+                continue  # a word in lower case names something only when no French vocabulary holds it
             opens = cue.capital_opens_name and match["cue"][:1].isupper()
             start = match.start("cue") if opens else match.start("name")
             span = doc.char_span(start, match.end("name"), label=CUE_LABEL, kb_id=cue.type, alignment_mode="expand")
             if span is not None:
                 found.append(_name_extent(span, places) if cue.capitalised_after else span)
+            if cue.form == "listed":
+                found += _enumerated_after(doc, match.end("name"), cue.type, places)
     if not found:
         return doc
     known = [e for e in doc.ents if e.label_ == RULER_LABEL and not _is_place(e)]  # a place may be in a name

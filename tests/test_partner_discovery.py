@@ -11,10 +11,11 @@ from bench.partner_discovery import REPORTS, measure
 from corpus_tools.partner_reports import read_reports
 from pipeline.gazetteer import squash
 
-# Measured 2026-11-24 on the six reports: full 1.000 / 0.975; discovered 0.989 / 0.856, right type 0.708
-# (the last two reports, written after the rules were set, alone gave 0.92 / 0.66 / 0.48 before the
-# places were added). The floors below catch a regression; the type target of issue 14 (0.8) is not met.
-DISCOVERED_PRECISION, DISCOVERED_RECALL, DISCOVERED_TYPE = 0.95, 0.8, 0.65
+# Measured 2026-11-25 on the eight reports: full 1.000 / 0.994; discovered 1.000 / 0.958, right type 0.746
+# (of the 35 wrong types, 29 are names left as "organisation": a bare acronym no word of the text types).
+# The two reports marked held_out, written before that day's rules, went from 0.938 / 0.750 / 0.567 to
+# 1.000 / 0.975 / 0.641. The floors below catch a regression; the type target of issue 14 (0.8) is not met.
+DISCOVERED_PRECISION, DISCOVERED_RECALL, DISCOVERED_TYPE = 0.95, 0.9, 0.7
 
 
 @pytest.mark.parametrize("report", read_reports(REPORTS / "reports.yaml"), ids=lambda r: r.file)

@@ -17,6 +17,7 @@ from models import ExtractionResult
 from pipeline.blocks import TextUnit
 from pipeline.extract import extract_document
 from pipeline.gazetteer import DATA
+from pipeline.partner_cues import type_in_apposition
 from pipeline.partners import clear_caches, read_partners
 from pipeline.resolve import resolve
 from pipeline.text import fold
@@ -237,6 +238,20 @@ def test_held_out_discovery_of_organisations_the_gazetteer_does_not_know(tmp_pat
      "Confédération Construction.", {("Buildwise", "institution"), ("Confédération Construction", "federation")}),
     ("Les membres ont exposé à la Hannover Messe avec Wallonie Entreprendre et la société Puratos.",
      {("Hannover Messe", "event"), ("Wallonie Entreprendre", "organisation"), ("Puratos", "company")}),
+    # an enumeration after a plural or after "membres, dont": every name of it, "+" inside a name
+    ("Les entreprises Vandemoortele et Kuehne + Nagel ont rejoint le cluster, tout comme les membres, dont Zetes "
+     "et Lhoist.", {("Vandemoortele", "company"), ("Kuehne + Nagel", "company"), ("Zetes", "company"),
+                   ("Lhoist", "company")}),
+    # a complement or an adjective of a city between cue and name; a name in lower case after a cue
+    ("Le cluster travaille avec la fédération des industries chimiques Zorvex, le pôle lyonnais Axelera et "
+     "la fédération zolvania.", {("Zorvex", "federation"), ("Axelera", "foreign_cluster"), ("zolvania", "federation")}),
+    # calls and projects of a programme, a strategy; English "of" inside an event's name
+    ("Le cluster suit les appels Orizon Europa, a déposé deux projets Eurostella et s'inscrit dans la stratégie "
+     "Numeria Wallonia ; ses membres exposent au salon Laser Days of Optics.",
+     {("Orizon Europa", "programme"), ("Eurostella", "programme"), ("Numeria Wallonia", "programme"),
+      ("Laser Days of Optics", "event")}),
+    ("Le cluster collabore avec la Haute École de la Province de Namur.",
+     {("Haute École de la Province de Namur", "institution")}),
 ])
 def test_names_introduced_by_cue_words_are_found_with_their_type(sentence: str, expected: set) -> None:
     """Cue words (pipeline/data/partner_cues.yaml) introduce names the gazetteer does not hold and
@@ -246,6 +261,24 @@ def test_names_introduced_by_cue_words_are_found_with_their_type(sentence: str, 
     with gazetteer_without(WITHHELD):
         mentions, _, _ = read_partners([TextUnit(sentence, 3)], "Plastiwin")
     assert {(m.canonical, m.type) for m in mentions if not m.known} >= expected
+
+
+def test_a_name_followed_by_another_cued_name_is_not_typed_by_it() -> None:
+    """"EDORA, le pôle Greenwin": the next name of an enumeration, not an apposition saying what
+    EDORA is; "Buildwise, le centre scientifique et technique" is one."""
+    assert type_in_apposition(", le pôle Greenwin et le centre de recherche Materia Nova.") is None
+    assert type_in_apposition(", le centre scientifique et technique de la construction.") == "institution"
+
+
+@pytest.mark.parametrize(("sentence", "not_names"), [
+    ("La stratégie 2023-2025 repose sur trois axes de partenariat.", {"2023-2025"}),
+    ("Les projets Alpha et Beta ont été menés avec les entreprises du secteur.", {"Alpha et Beta"}),
+    ("Le salon de la construction durable a réuni les entreprises partenaires.", {"construction", "durable"}),
+])
+def test_cues_make_no_name_of_a_period_an_enumeration_or_a_french_word(sentence: str, not_names: set) -> None:
+    with gazetteer_without(WITHHELD):
+        mentions, _, _ = read_partners([TextUnit(sentence, 3)], "Plastiwin")
+    assert not {m.canonical for m in mentions} & not_names
 
 
 @pytest.mark.slow  # a second spaCy pipeline
