@@ -95,9 +95,10 @@ def document_blocks(pages: list[Page], tables: list[LogicalTable], consumed: set
     body = body_size(pages)
     out: list[Block] = []
     by_page: dict[int, list[Block]] = {p.number: page_blocks(p, consumed, body) for p in pages}
-    for t in tables:
+    scanned = {p.number for p in pages if p.ocr}
+    for t in tables:  # a table on a page read by OCR may hold misread letters too
         by_page.setdefault(t.pages[0], []).append(
-            Block("table", t.title, t.pages[0], t.first_top, list(t.pages), t))
+            Block("table", t.title, t.pages[0], t.first_top, list(t.pages), t, ocr=bool(scanned & set(t.pages))))
     for number in sorted(by_page):
         page_list = sorted(by_page[number], key=lambda b: b.top)
         for block in page_list:

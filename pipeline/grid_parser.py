@@ -129,7 +129,7 @@ def _table_records(table: LogicalTable, q: Question, out: GridRecords, ocr: bool
         shared_text = not crit_cell
         if crit_cell:
             text, text_owner = crit_cell, None
-        judg_cell = clean_judgment(cells.get("judgment"))
+        judg_cell = clean_judgment(cells.get("judgment"), ocr)
         if judg_cell is not None:
             judgment = judg_cell or None
         just_cell = cells.get("justification")

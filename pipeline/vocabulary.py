@@ -14,6 +14,7 @@ from pathlib import Path
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.text import fold
 
@@ -202,13 +203,49 @@ def normalise_judgment(label: str | None) -> tuple[str | None, int | None]:
     return None, None
 
 
-def clean_judgment(cell: str | None) -> str | None:
+def clean_judgment(cell: str | None, ocr: bool = False) -> str | None:
     """A judgment cell without the stray marks a scan adds around its label ("Atteint ." read from
-    a speck): the label alone when that is a known one, else the cell as it is."""
+    a speck): the label alone when that is a known one, else the cell as it is. Read by OCR, a
+    label with a misread letter is restored from the closed scales (restore_judgment)."""
     if not cell:
         return cell
     core = cell.strip(" .,;:'`|_-–")
-    return core if core != cell and is_judgment_label(core) else cell
+    if is_judgment_label(core):
+        return core if core != cell else cell
+    return (restore_judgment(core) or cell) if ocr else cell
+
+
+@_compiled
+def _phrasings_by_key() -> dict[str, str]:
+    """Each phrasing of every scale, as the wording file writes it, by its folded form."""
+    return {_label_key(p): p for scale in wording().scales.values() for ps in (scale or {}).values() for p in ps}
+
+
+def restore_judgment(text: str) -> str | None:
+    """The label OCR misread a letter or two of ("Païtiellement atteint"): the scales are closed,
+    so text within one edit per ten letters of exactly one phrasing, and nearer to it than to any
+    other, is that phrasing. Only the misread letters change, in the case read ("Partiellement
+    atteint"). None when no phrasing is that close or two are. OCR text only: a born-digital label
+    is as printed, and an unknown one is reported, never guessed."""
+    printed = " ".join(text.split())
+    key = _label_key(printed)
+    if not key:
+        return None
+    distances = sorted((Levenshtein.distance(key, k), k) for k in _phrasings_by_key())
+    best, phrasing = distances[0]
+    if not (0 < best <= max(1, len(key) // 10)) or (len(distances) > 1 and distances[1][0] == best):
+        return None
+    if len(key) != len(printed):  # folding changed the length: the phrasing, capitalised as read
+        return phrasing[:1].upper() + phrasing[1:] if printed[:1].isupper() else phrasing
+    chars = list(printed)
+    for op, i, j in reversed(Levenshtein.editops(key, phrasing)):
+        if op == "replace":
+            chars[i] = phrasing[j].upper() if chars[i].isupper() else phrasing[j]
+        elif op == "delete":
+            del chars[i]
+        else:
+            chars.insert(i, phrasing[j])
+    return "".join(chars)
 
 
 def is_judgment_label(text: str) -> bool:

@@ -97,4 +97,5 @@ def test_the_producers_benchmark_prints_a_row_per_producer_and_layout():
             for o in ("portrait", "landscape")} <= layouts
     assert {("reportlab", "ruled"), ("reportlab", "unruled")} <= layouts
     assert all(f1 == 1.0 for r in rows for kind, f1 in r["f1"].items() if kind != "relations"), rows
+    assert all(r["weakest"]["f1"] == 1.0 for r in rows), rows  # per report, not only per row
     assert "producer" in done.stdout and "born-digital" in done.stdout

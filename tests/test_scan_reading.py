@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from pipeline.blocks import Block
 from pipeline.doc_meta import classify
@@ -18,7 +19,7 @@ from pipeline.grid_settings import DEFAULT_SETTINGS
 from pipeline.ocr import read_hocr_pages
 from pipeline.pages import Line, Page, Word
 from pipeline.scan_image import table_regions
-from pipeline.vocabulary import finding_marks, match_misread_question
+from pipeline.vocabulary import clean_judgment, finding_marks, match_misread_question
 
 HOCR = """<?xml version="1.0" encoding="UTF-8"?>
 <html xmlns="http://www.w3.org/1999/xhtml"><body>
@@ -176,3 +177,14 @@ def test_a_finding_label_misread_by_ocr_counts_when_it_carries_the_next_number()
     # not the next number: "CO :" after C4, "Ci-" (1) after C4
     assert [m[0] for m in finding_marks("C4 : voir CO : et Ci-dessous", ocr=True)] == [4]
 
+
+
+@pytest.mark.parametrize(("read", "restored"), [
+    ("Païtiellement atteint", "Partiellement atteint"), ("Atteimt", "Atteint"), ("Non atteinf", "Non atteint"),
+    ("Très satisfaisamt", "Très satisfaisant"),
+    ("Partiellement atteint", "Partiellement atteint"),  # right as read
+    ("En cours", "En cours"), ("Partiellement", "Partiellement"),  # no phrasing that close: as read, reported
+])
+def test_a_judgment_label_misread_by_ocr_is_restored_from_the_closed_scales(read: str, restored: str) -> None:
+    assert clean_judgment(read, ocr=True) == restored
+    assert clean_judgment("Païtiellement atteint") == "Païtiellement atteint"  # born-digital: never guessed
