@@ -238,7 +238,8 @@ def restore_judgment(text: str) -> str | None:
     if len(key) != len(printed):  # folding changed the length: the phrasing, capitalised as read
         return phrasing[:1].upper() + phrasing[1:] if printed[:1].isupper() else phrasing
     chars = list(printed)
-    for op, i, j in reversed(Levenshtein.editops(key, phrasing)):
+    for edit in reversed(list(Levenshtein.editops(key, phrasing))):
+        op, i, j = edit.tag, edit.src_pos, edit.dest_pos
         if op == "replace":
             chars[i] = phrasing[j].upper() if chars[i].isupper() else phrasing[j]
         elif op == "delete":
