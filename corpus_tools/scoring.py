@@ -41,6 +41,10 @@ class Score:
         tp, got, want = self.counts[kind]
         return 2 * tp / (got + want) if got + want else 1.0
 
+    def expected_kinds(self) -> list[str]:
+        """The kinds of record the truth holds any of, in KINDS order: the ones an F1 means something for."""
+        return [k for k in KINDS if self.counts.get(k, (0, 0, 0))[2]]
+
 
 @dataclass
 class Totals:

@@ -211,14 +211,8 @@ def clean_judgment(cell: str | None, ocr: bool = False) -> str | None:
         return cell
     core = cell.strip(" .,;:'`|_-–")
     if is_judgment_label(core):
-        return core if core != cell else cell
+        return core
     return (restore_judgment(core) or cell) if ocr else cell
-
-
-@_compiled
-def _phrasings_by_key() -> dict[str, str]:
-    """Each phrasing of every scale, as the wording file writes it, by its folded form."""
-    return {_label_key(p): p for scale in wording().scales.values() for ps in (scale or {}).values() for p in ps}
 
 
 def restore_judgment(text: str) -> str | None:
@@ -231,7 +225,7 @@ def restore_judgment(text: str) -> str | None:
     key = _label_key(printed)
     if not key:
         return None
-    distances = sorted((Levenshtein.distance(key, k), k) for k in _phrasings_by_key())
+    distances = sorted((Levenshtein.distance(key, k), k) for k in _judgment_set())
     best, phrasing = distances[0]
     if not (0 < best <= max(1, len(key) // 10)) or (len(distances) > 1 and distances[1][0] == best):
         return None
