@@ -55,6 +55,10 @@ class GridSettings:
     """...of at least this many line starts: two centred labels of the same width agree by chance."""
     rule_reach: float = 2.0
     """A rule crosses a line when it reaches within this of it (stroke widths, rounding)."""
+    repeated_column_shift_em: float = 1.5
+    """A header repeated on a continuation page puts a column within this many em of where it
+    was (scanned pages move by a point or two); a column found further away took in the column
+    of a heading the repetition lost, and keeps its place."""
     rule_left_of_heading: float = 1.0
     """A ruled column starts at the nearest rule left of its heading's middle, and at least this
     far left of the heading's right end."""

@@ -110,7 +110,8 @@ def _scan(pages: list[Page], reader: _Reader) -> GridScan:
                 consumed.add(id(first))
                 i = 1
             if (header := find_header(lines[i], settings)) is not None:
-                open_cols = _same_columns(reader.columns(page, lines, i, header), open_cols)
+                open_cols = _same_columns(reader.columns(page, lines, i, header), open_cols, lines[i].size,
+                                          settings)
                 consumed.add(id(lines[i]))
                 frag = _scan_body(page, lines, i + 1, open_cols, consumed, reader)
             elif not is_flow(first, open_cols, settings):
@@ -150,18 +151,22 @@ def _page_ends(page: Page, rest: list[Line]) -> bool:
     return all(in_band(line, page) == "bottom" for line in rest)
 
 
-def _same_columns(repeated: Columns, before: Columns) -> Columns:
+def _same_columns(repeated: Columns, before: Columns, size: float, settings: GridSettings) -> Columns:
     """The header repeated on a continuation page, read with a heading missing (OCR lost "Axe"):
-    the table still has the columns it had, at the same places."""
+    the table still has the columns it had, at the same places. A column read there keeps its
+    own left unless it moved (it took in the lost heading's column: "Critère" then starts at
+    the table's left edge)."""
     missing = [k for k in before.keys if k not in repeated.keys]
     if not missing:
         return repeated
-    lefts = dict(zip(repeated.keys, repeated.lefts, strict=True)) | {k: before.lefts[before.keys.index(k)]
-                                                                      for k in missing}
+    shift = settings.repeated_column_shift_em * size
+    was = dict(zip(before.keys, before.lefts, strict=True))
+    read = dict(zip(repeated.keys, repeated.lefts, strict=True))
+    lefts = {k: read[k] if k in read and abs(read[k] - left) <= shift else left for k, left in was.items()}
     keys = [k for k in COLUMN_KEYS if k in lefts]
     starts = None
     if repeated.text_starts is not None and before.text_starts is not None:
-        known = dict(zip(repeated.keys, repeated.text_starts, strict=True))
+        known = {k: start for k, start in zip(repeated.keys, repeated.text_starts, strict=True) if lefts[k] == read[k]}
         starts = [known.get(k, before.text_starts[before.keys.index(k)]) for k in keys]
     return replace(repeated, keys=keys, lefts=[lefts[k] for k in keys], text_starts=starts)
 

@@ -103,6 +103,7 @@ BASELINE_SNAP_EM = 0.12  # words of one line whose baselines differ by less sit 
 # are exact to a pixel or two; two cells of one Tesseract line may sit a fifth of an em apart)
 SIZE_CLASS_RATIO = 1.12  # measured line sizes closer than 12% are one printed size
 MIN_SIZE_SHARE = 0.75  # a line's size is at least this share of the page's usual size (odd boxes in shading)
+MARGIN_DOUBT = 0.6  # a word read with less confidence than this, outside the page's text, is dust
 NOISE = re.compile(r"^[|_¦!.,:;'`\"~^°*•-]+$")  # what rule debris and dust read as
 HOCR_LINES = {"ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat"}  # Tesseract's kinds of text line
 
@@ -228,6 +229,25 @@ def _noise(text: str, confidence: float) -> bool:
     return confidence < 0.5 and (NOISE.match(text) is not None or (len(text) == 1 and text.islower()))
 
 
+def without_margin_dust(lines: list[list[OcrWord]]) -> list[list[OcrWord]]:
+    """The lines without the words Tesseract makes of dust in the page's margins ("Hi 1222 Lure
+    Hire" down the left edge): a word it doubts (under MARGIN_DOUBT) that lies wholly outside
+    the box of the words it reads with confidence. Print stays inside that box, and a printed
+    word it doubts inside the text ("clusters" at 0.11 in a cell) is kept."""
+    sure = [w for line in lines for w in line
+            if w.confidence >= MARGIN_DOUBT and sum(c.isalnum() for c in w.text) >= 2]
+    if not sure:
+        return lines
+    left, right = min(w.left for w in sure), max(w.right for w in sure)
+    top, bottom = min(w.top for w in sure), max(w.bottom for w in sure)
+
+    def dust(w: OcrWord) -> bool:
+        outside = w.right < left or w.left > right or w.bottom < top or w.top > bottom
+        return outside and w.confidence < MARGIN_DOUBT
+
+    return [kept for line in lines if (kept := [w for w in line if not dust(w)])]
+
+
 def _baseline(word: OcrWord, size: float, scale: float) -> float:
     """Where the word sits: its letters' baseline, or the bottom of its ink raised by a
     descender's depth when every letter has one."""
@@ -301,6 +321,7 @@ def ocr_words(image: np.ndarray, dpi: int, regions: Sequence[TableRegion] = ()) 
     lines = _tesseract_lines([page], dpi, PAGE_SEGMENTATION)
     if columns:
         lines += _tesseract_lines(columns, dpi, COLUMN_SEGMENTATION)
+    lines = without_margin_dust(lines)
     scale = 72 / dpi
     words = []
     sizes = _size_classes({k: _line_size(line, scale) for k, line in enumerate(lines)})

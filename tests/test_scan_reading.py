@@ -16,7 +16,8 @@ from pipeline.furniture import strip_furniture
 from pipeline.grid_columns import Columns, is_flow, join_split_headers
 from pipeline.grid_parser import parse_grid_document
 from pipeline.grid_settings import DEFAULT_SETTINGS
-from pipeline.ocr import read_hocr_pages
+from pipeline.grid_tables import find_grids
+from pipeline.ocr import OcrWord, read_hocr_pages, without_margin_dust
 from pipeline.pages import Line, Page, Word
 from pipeline.scan_image import table_regions
 from pipeline.vocabulary import clean_judgment, finding_marks, match_misread_question
@@ -188,3 +189,46 @@ def test_a_finding_label_misread_by_ocr_counts_when_it_carries_the_next_number()
 def test_a_judgment_label_misread_by_ocr_is_restored_from_the_closed_scales(read: str, restored: str) -> None:
     assert clean_judgment(read, ocr=True) == restored
     assert clean_judgment("Païtiellement atteint") == "Païtiellement atteint"  # born-digital: never guessed
+
+
+def test_a_continued_grid_keeps_its_columns_when_ocr_loses_a_repeated_heading():
+    """OCR lost "Axe" in the header row repeated on the next page: "Critère" is then the first
+    heading found, and the whitespace alone would stretch its column over the theme's. The
+    table keeps the columns it had, so the theme still comes out as the theme."""
+    def row(number: int, top: float, theme: str, criterion: str, judgment: str, finding: str) -> list[Line]:
+        """A row whose criterion and finding wrap onto a second line."""
+        return [Line([*_words(theme.split(), 63, top), *_words(criterion.split()[:2], 230, top),
+                      *_words(judgment.split(), 397, top), *_words(finding.split()[:3], 564, top)], number),
+                Line([*_words(criterion.split()[2:], 230, top + 12), *_words(finding.split()[3:], 564, top + 12)],
+                     number)]
+
+    header = ["Critère", "d'évaluation"], ["Appréciation"], ["Éléments", "de", "constat"]
+    first = Page(1, 792, 612, [
+        Line([*_words(["Axe"], 63, 75), *_words(header[0], 230, 75), *_words(header[1], 397, 75),
+              *_words(header[2], 564, 75)], 1),
+        *row(1, 96, "Représentativité", "Le cluster dispose", "Atteint", "C1 : Les membres"),
+        *row(1, 530, "Pérennité", "La stratégie assure", "Non atteint", "C2 : Le cluster")], ocr=True)
+    second = Page(2, 792, 612, [
+        Line([*_words(header[0], 230, 75), *_words(header[1], 397, 75), *_words(header[2], 564, 75)], 2),
+        *row(2, 96, "Accès aux marchés", "Le cluster dispose", "Atteint", "C3 : L'équipe")], ocr=True)
+    [table] = find_grids([first, second]).tables
+    assert [(r.cells["theme"], r.cells["criterion"]) for r in table.rows] == [
+        ("Représentativité", "Le cluster dispose"), ("Pérennité", "La stratégie assure"),
+        ("Accès aux marchés", "Le cluster dispose")]
+
+
+def test_dust_in_the_margin_is_dropped_and_a_doubted_word_of_the_text_kept():
+    """Tesseract makes words of the dust down a scan's left edge ("Hi 1222 Lure Hire"), all of
+    them doubted; a printed word it doubts as much ("clusters" at 0.11) stands inside the text."""
+    def word(text: str, left: int, top: int, confidence: float) -> OcrWord:
+        return OcrWord(text, left, top, left + 30 * len(text), top + 40, confidence, top + 32)
+
+    text = [[word("Partage", 262, 600, 0.96), word("de", 500, 600, 0.96)],
+            [word("clusters", 262, 760, 0.11)],
+            [word("Constats", 1780, 600, 0.9)],
+            [word("membres", 262, 1300, 0.95)]]
+    dust = [[word("Hi", 8, 889, 0.52)], [word("1222", 13, 949, 0.14)], [word("Hire", 94, 1133, 0.0)]]
+    assert without_margin_dust([*text, *dust]) == text
+    # a word read with confidence in the margin is print (a page number), and widens the text
+    number = [[word("12", 40, 3100, 0.93)]]
+    assert without_margin_dust([*text, *number]) == [*text, *number]
