@@ -270,6 +270,16 @@ def test_a_name_followed_by_another_cued_name_is_not_typed_by_it() -> None:
     assert type_in_apposition(", le centre scientifique et technique de la construction.") == "institution"
 
 
+def test_the_gazetteer_knows_an_acronym_the_tokenizer_splits() -> None:
+    """"CRA-W" is three tokens. Acronyms are matched as phrases with their exact case (a second
+    ruler: spaCy's Matcher over every token cost most of the ruler's time), so the gazetteer's
+    "CRA-W" is known, not a name discovery weighs (the token patterns never matched it)."""
+    mentions, _, candidates = read_partners([TextUnit("Le projet a été mené avec le CRA-W et ses chercheurs.", 3)],
+                                            "Plastiwin")
+    assert [(m.canonical, m.known) for m in mentions] == [("CRA-W", True)]
+    assert candidates == []
+
+
 @pytest.mark.parametrize(("sentence", "not_names"), [
     ("La stratégie 2023-2025 repose sur trois axes de partenariat.", {"2023-2025"}),
     ("Les projets Alpha et Beta ont été menés avec les entreprises du secteur.", {"Alpha et Beta"}),
