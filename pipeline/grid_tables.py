@@ -162,7 +162,7 @@ def _same_columns(repeated: Columns, before: Columns, size: float, settings: Gri
     shift = settings.repeated_column_shift_em * size
     was = dict(zip(before.keys, before.lefts, strict=True))
     read = dict(zip(repeated.keys, repeated.lefts, strict=True))
-    lefts = {k: read[k] if k in read and abs(read[k] - left) <= shift else left for k, left in was.items()}
+    lefts = read | {k: read[k] if k in read and abs(read[k] - left) <= shift else left for k, left in was.items()}
     keys = [k for k in COLUMN_KEYS if k in lefts]
     starts = None
     if repeated.text_starts is not None and before.text_starts is not None:
