@@ -18,7 +18,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from corpus_tools.partner_reports import PartnerReport, read_reports
@@ -41,9 +41,8 @@ class Score:
     untyped: int = 0  # among the true ones, left as "organisation": nothing in the text said what it is
 
     def add(self, other: Score) -> None:
-        self.true, self.found = self.true + other.true, self.found + other.found
-        self.expected, self.typed = self.expected + other.expected, self.typed + other.typed
-        self.untyped += other.untyped
+        for count in fields(self):  # every field is a count
+            setattr(self, count.name, getattr(self, count.name) + getattr(other, count.name))
 
     @property
     def precision(self) -> float:

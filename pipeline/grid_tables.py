@@ -162,11 +162,12 @@ def _same_columns(repeated: Columns, before: Columns, size: float, settings: Gri
     shift = settings.repeated_column_shift_em * size
     was = dict(zip(before.keys, before.lefts, strict=True))
     read = dict(zip(repeated.keys, repeated.lefts, strict=True))
-    lefts = read | {k: read[k] if k in read and abs(read[k] - left) <= shift else left for k, left in was.items()}
+    moved = [k for k in repeated.keys if k in was and abs(read[k] - was[k]) > shift]
+    lefts = read | {k: was[k] for k in (*missing, *moved)}
     keys = [k for k in COLUMN_KEYS if k in lefts]
     starts = None
     if repeated.text_starts is not None and before.text_starts is not None:
-        known = {k: start for k, start in zip(repeated.keys, repeated.text_starts, strict=True) if lefts[k] == read[k]}
+        known = {k: start for k, start in zip(repeated.keys, repeated.text_starts, strict=True) if k not in moved}
         starts = [known.get(k, before.text_starts[before.keys.index(k)]) for k in keys]
     return replace(repeated, keys=keys, lefts=[lefts[k] for k in keys], text_starts=starts)
 
