@@ -12,6 +12,11 @@ time limit by ending its worker, and when a worker dies (killed, out of memory i
 the task it ran fails; the standard pool breaks for every pending document (BrokenProcessPool).
 Each worker's address space is capped (RLIMIT_AS), it ignores the terminal's Ctrl-C (the flow's
 process decides what an interrupt stops), and it exits when the process that started it is gone.
+
+One case pebble does not isolate: a worker that dies while no task is running on any worker (it
+was between two documents, the next ones still queued) makes pebble mark the whole pool broken
+("All workers expired"), and every queued document fails with it. Those documents did nothing
+wrong: they get a new pool and are scheduled once more (`_working_pool`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 
 from pebble import ProcessExpired, ProcessPool
@@ -41,6 +47,8 @@ from pipeline.pages import describe
 
 PARENT_CHECK_SECONDS = 1.0
 _pool: ProcessPool | None = None
+_workers = 0  # the size of _pool, to start a new one of the same size when pebble breaks it
+_renewing = threading.Lock()
 _stopped = threading.Event()  # the run was interrupted: no document is extracted any more
 
 
@@ -82,20 +90,40 @@ def extraction_processes(workers: int, paths: list[str] | None = None) -> Iterat
             _stopped.set()
             raise
         return
-    # spawn, not fork: the flow's process has threads and open connections a fork would copy
-    pool = ProcessPool(workers, initializer=_start_worker, initargs=(os.getpid(), limits().worker_memory_mb),
-                       context=multiprocessing.get_context("spawn"))
-    pool.schedule(os.getpid)  # pebble starts its workers on the first task: now, so they warm up meanwhile
-    _pool = pool
+    global _workers
+    _pool, _workers = _new_pool(workers), workers
     try:
-        yield pool
+        yield _pool
     except BaseException:
         _stopped.set()  # an interrupt: tasks still queued fail at once, running ones end with their workers
         raise
     finally:
-        _pool = None
-        pool.stop()  # workers still busy (an interrupt) are ended, not waited for
-        pool.join(timeout=10)
+        with _renewing:
+            pool, _pool = _pool, None
+        _stop(pool)
+
+
+def _new_pool(workers: int) -> ProcessPool:
+    # spawn, not fork: the flow's process has threads and open connections a fork would copy
+    pool = ProcessPool(workers, initializer=_start_worker, initargs=(os.getpid(), limits().worker_memory_mb),
+                       context=multiprocessing.get_context("spawn"))
+    pool.schedule(os.getpid)  # pebble starts its workers on the first task: now, so they warm up meanwhile
+    return pool
+
+
+def _stop(pool: ProcessPool) -> None:
+    pool.stop()  # workers still busy (an interrupt) are ended, not waited for
+    pool.join(timeout=10)
+
+
+def _working_pool() -> ProcessPool | None:
+    """The run's pool; a new one of the same size if pebble has marked it broken."""
+    global _pool
+    with _renewing:
+        if _pool is not None and not _pool.active:
+            broken, _pool = _pool, _new_pool(_workers)
+            _stop(broken)
+        return _pool
 
 
 def _stopping() -> bool:
@@ -111,9 +139,25 @@ def _failed(found: FoundFile, reason: str) -> IngestRow:
 def extract(found: FoundFile) -> IngestRow:
     if _stopping():
         return _interrupted(found)
-    pool = _pool
-    if pool is None:
+    if _pool is None:
         return extract_one(found)
+    try:
+        return _extracted(found)
+    except RuntimeError:  # BrokenProcessPool is one: pebble broke the pool under the document, which never ran
+        if _stopping():
+            return _interrupted(found)
+    try:
+        return _extracted(found)  # once more, on the new pool _working_pool starts
+    except RuntimeError as exc:
+        return _interrupted(found) if _stopping() else _failed(found, f"extraction crashed ({describe(exc)})")
+
+
+def _extracted(found: FoundFile) -> IngestRow:
+    """The document extracted by the pool's workers, or its failure; raises what says the pool
+    itself broke (BrokenProcessPool from the future, RuntimeError from pebble's schedule)."""
+    pool = _working_pool()
+    if pool is None:  # the run ended meanwhile
+        return _interrupted(found)
     bounds = limits()
     future = pool.schedule(extract_one, args=(found,), timeout=bounds.document_seconds)
     while not wait([future], timeout=PARENT_CHECK_SECONDS).done:  # an interrupt must not wait for the document
@@ -130,6 +174,8 @@ def extract(found: FoundFile) -> IngestRow:
         return _failed(found, f"the extraction worker died ({how}), most likely out of memory (limit "
                               f"{bounds.worker_memory_mb} MB per worker, {Limits.variable('worker_memory_mb')}); "
                               "the other documents are not affected")
+    except BrokenProcessPool:
+        raise
     except Exception as exc:
         if _stopping():
             return _interrupted(found)

@@ -229,6 +229,33 @@ def test_a_killed_worker_fails_its_document_only_and_failures_are_not_cached(ing
     assert sorted(again.values()) == sorted(["loaded"] * len(failed) + ["unchanged"] * (6 - len(failed)))
 
 
+def test_documents_queued_when_pebble_breaks_the_pool_are_extracted_on_a_new_one(tmp_path: Path) -> None:
+    """A worker that dies between two documents, no document running anywhere, makes pebble
+    mark its whole pool broken ("All workers expired"), and every queued document failed with
+    it. Here both idle workers are killed: the next document gets a new pool and is read."""
+    import multiprocessing
+    import signal
+
+    from flows import extraction_pool
+    from pipeline.archive import FoundFile
+
+    shutil.copy(TWIST_2025, tmp_path / "next.pdf")
+    with extraction_pool.extraction_processes(2):
+        broken = extraction_pool._pool
+        assert broken is not None
+        assert broken.schedule(os.getpid).result(timeout=120) > 0  # the workers started, and are idle
+        for worker in [p for p in multiprocessing.active_children() if "Resource" not in type(p).__name__]:
+            os.kill(worker.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while broken.active and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not broken.active  # pebble's verdict: the pool is broken
+        row = extraction_pool.extract(FoundFile.alone(tmp_path / "next.pdf"))
+        assert (row.source, row.status, row.reason) == ("next.pdf", "extracted", "")
+        assert extraction_pool._pool is not broken and extraction_pool._pool.active
+    assert extraction_pool._pool is None  # the new pool ended with the block
+
+
 def test_a_document_over_its_time_limit_fails_alone_and_is_retried(ingest, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     shutil.copy(TWIST_2025, tmp_path / "slow.pdf")
