@@ -20,7 +20,7 @@ from docx.shared import Pt
 
 from corpus_tools.docx_report import _write_cell, convert_to_pdf
 
-MARK = re.compile(r"\[([^\]]+)\]\(([^;)]+);\s*([a-z_]+)\)")
+MARK = re.compile(r"\[([^\]]+)\]\(([^;]+?);\s*([a-z_]+)\)")  # a canonical may hold brackets: "(Val)+"
 GRID_HEADER = ("Thème", "Critère", "Jugement", "Justification")
 
 

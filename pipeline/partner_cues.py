@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict
 
 from models.kinds import OrganisationType
+from pipeline.gazetteer import find_all
 from pipeline.text import fold
 
 CUES_PATH = Path(__file__).resolve().parent / "data" / "partner_cues.yaml"
@@ -32,6 +33,8 @@ NAME_FORMS = {"capitalised": rf"(?P<name>{CAPITALISED}|{COINED})",
               "listed": rf"(?P<name>{LISTED}|{COINED})",
               "quoted": r"[«\"“]\s*(?P<name>[^»\"”]{2,60}?)\s*[»\"”]",
               "whole": ""}
+# the rest of a name a capitalised cue opens, from a linker: "Centre Technique" + "de l'Industrie du Bois"
+LINKED = rf"(?:de|du|des|d'|d’)\s*(?:la\s+|l'|l’)?{CAPITALISED}"
 # a whole name may join its words with "en" too ("Haute École Louvain en Hainaut"): after a cue that
 # heads the name, "en" is part of it, where after a bare name it would start a place ("X en Flandre")
 WHOLE_NAME = CAPITALISED.replace("|and)", "|and|en)")
@@ -39,15 +42,23 @@ ARTICLE = r"(?:le|la|les|l'|l’|un|une|du|des|au|aux)"
 # what may stand between an enumeration's cue and one of its later names: "salons JEC World, K et "
 ENUMERATED = rf"(?:(?:{CAPITALISED})\s*(?:,|\bet\b|\bou\b)\s*)*"  # an article breaks it: "Fevia et l'AWEX"
 ENUMERATED_AFTER_ONE = ENUMERATED[:-1] + "+"  # at least one name before: "les entreprises Prayon et "
+# the names of a coordination a phrase opens, before its last one: "avec WBI et l'" + "AWEX",
+# "avec le soutien de l'AWEX, de WBI et de la " + "SRIW" (an article does not break it here)
+COORDINATED = rf"(?:(?:{CAPITALISED})\s*(?:,|\bet\b)\s*(?:(?:de|d'|d’)\s*)?(?:{ARTICLE}\s*)?)*"
 # the next name of an enumeration a `listed` cue opened: "dont Lasea" + " et AMOS"
 NEXT_LISTED = re.compile(rf"\s*(?:,|\bet\b)\s*(?P<name>{LISTED})\b")
 NameForm = Literal["capitalised", "listed", "quoted", "whole"]
 
 
-class CueEntry(BaseModel):
-    """One cue of the file, as written (the file's header comment says what each field means)."""
+class _FileEntry(BaseModel):
+    """A part of the file: an unknown key is a misspelling, refused at load."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class CueEntry(_FileEntry):
+    """One cue of the file, as written (the file's header comment says what each field means)."""
+
     cue: str
     type: OrganisationType
     name: NameForm
@@ -55,25 +66,35 @@ class CueEntry(BaseModel):
     enumeration: bool = False
 
 
-class ContextEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ContextEntry(_FileEntry):
     phrase: str
     type: OrganisationType
+    sentence: str | None = None  # found in the sentence too, or the phrase says nothing
 
 
-class LegalForms(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class OriginAdjectives(_FileEntry):
+    here: list[str]
+    abroad: list[str]
+
+
+class PlaceName(_FileEntry):
+    prefix: str
+    type: OrganisationType
+    place: Literal["whole", "within"]
+
+
+class LegalForms(_FileEntry):
     company: list[str]
     non_profit: list[str]
 
 
-class CueFile(BaseModel):
+class CueFile(_FileEntry):
     """The file's content, validated at load: a misspelt type or key fails there, naming it."""
 
-    model_config = ConfigDict(extra="forbid")
     cues: list[CueEntry]
-    origin_adjectives: list[str]
+    origin_adjectives: OriginAdjectives
     name_words: dict[OrganisationType, list[str]]
+    place_names: list[PlaceName]
     legal_forms: LegalForms
     context: list[ContextEntry]
 
@@ -101,7 +122,17 @@ def _data() -> CueFile:
 def _between() -> str:
     """What may stand between a cue and its name: one adjective of origin or scope ("le pôle
     français"), or a complement in lower case ("la fédération des énergies renouvelables")."""
-    return rf"(?:\s+(?i:{'|'.join(map(re.escape, _data().origin_adjectives))})\b|\s+{COMPLEMENT})?"
+    adjectives = _data().origin_adjectives
+    return rf"(?:\s+{_one_of(adjectives.here + adjectives.abroad)}\b|\s+{COMPLEMENT})?"
+
+
+def _one_of(words: list[str]) -> str:
+    return rf"(?i:{'|'.join(map(re.escape, words))})"
+
+
+def _expanded(cue: str) -> str:
+    """The cue with `{abroad}` replaced by the adjectives of a place outside Wallonia."""
+    return cue.replace("{abroad}", _one_of(_data().origin_adjectives.abroad))
 
 
 @cache
@@ -109,7 +140,7 @@ def cues() -> tuple[Cue, ...]:
     """The cues, compiled: the cue's words in any case, the name's capitals as printed."""
     compiled = []
     for entry in _data().cues:
-        cue, form, kind = entry.cue, entry.name, entry.type
+        cue, form, kind = _expanded(entry.cue), entry.name, entry.type
         if form == "whole":
             compiled.append(Cue(re.compile(rf"(?P<name>(?i:{cue})\s*{WHOLE_NAME})"), kind, form, False, None, None))
         elif "{name}" in cue:
@@ -123,9 +154,12 @@ def cues() -> tuple[Cue, ...]:
                                 entry.capital_opens_name, re.compile(rf"{lead}\s*{ENUMERATED_AFTER_ONE}$"), None))
         else:
             lead = rf"\b(?i:{cue}){_between()}"
+            ends = re.compile(rf"{lead}\s*[«\"“]?\s*{ENUMERATED}$")
             compiled.append(Cue(re.compile(rf"(?P<cue>{lead})\s+{NAME_FORMS[form]}"), kind, form,
-                                entry.capital_opens_name,
-                                re.compile(rf"{lead}\s*[«\"“]?\s*{ENUMERATED}$"), re.compile(lead)))
+                                entry.capital_opens_name, ends, re.compile(lead)))
+            if entry.capital_opens_name:  # "Centre Technique de l'Industrie du Bois": a capitalised cue, "de", a name
+                compiled.append(Cue(re.compile(rf"(?P<cue>\b(?={CAPITAL})(?i:{cue}))\s+(?P<name>{LINKED})"), kind, form,
+                                    True, ends, None))
     return tuple(compiled)
 
 
@@ -137,8 +171,9 @@ def type_before(text: str) -> OrganisationType | None:
 
 
 def type_in_apposition(text: str) -> OrganisationType | None:
-    """The type an apposition right after a name gives it: ", le centre scientifique ..." ."""
-    match = re.match(rf"\s*,\s*{ARTICLE}\s*", text)
+    """The type an apposition right after a name gives it: ", le centre scientifique ..." ,
+    ", centre de recherche liégeois"."""
+    match = re.match(rf"\s*,\s*(?:{ARTICLE}\s*)?", text)  # "CEBEDEAU, centre de recherche liégeois"
     if match is None:
         return None
     rest = text[match.end():match.end() + 80]
@@ -182,6 +217,21 @@ def type_in_name(name: str) -> OrganisationType | None:
     return None
 
 
+@cache
+def _place_names() -> tuple[tuple[re.Pattern[str], PlaceName], ...]:
+    return tuple((re.compile(rf"(?:{entry.prefix})(?P<rest>\S.*)"), entry) for entry in _data().place_names)
+
+
+def type_in_place_name(name: str) -> OrganisationType | None:
+    """The type a name made of a prefix and a place says: "UNamur", "Interreg Grande Région"."""
+    for pattern, entry in _place_names():
+        if (match := pattern.fullmatch(name)) is not None:
+            places = find_all(match["rest"], "place")
+            if places and (entry.place == "within" or (places[0][0], places[0][1]) == (0, len(match["rest"]))):
+                return entry.type
+    return None
+
+
 def type_in_coordination(before: str, after: str) -> OrganisationType | None:
     """A name coordinated by "et" with a name whose own words say its type shares it: "l'Université
     de Mons et l'UCLouvain". Not a cue's type: "la fédération Fevia et l'AWEX" are of two kinds."""
@@ -193,10 +243,14 @@ def type_in_coordination(before: str, after: str) -> OrganisationType | None:
 
 
 @cache
-def _context() -> tuple[tuple[re.Pattern[str], OrganisationType], ...]:
-    return tuple((re.compile(rf"\b(?i:{c.phrase})\s*$"), c.type) for c in _data().context)
+def _context() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, OrganisationType], ...]:
+    return tuple((re.compile(rf"\b(?i:{c.phrase})\s*{COORDINATED}$"),
+                  None if c.sentence is None else re.compile(c.sentence, re.I), c.type) for c in _data().context)
 
 
-def type_from_context(before: str) -> OrganisationType | None:
-    """The type a phrase just before the name suggests ("auprès de"): the last guess."""
-    return next((kind for pattern, kind in _context() if pattern.search(before[-60:])), None)
+def type_from_context(before: str, sentence: str) -> OrganisationType | None:
+    """The type a phrase just before the name, or before the coordination it ends, suggests
+    ("auprès de", "avec le soutien de WBI et de"), where the sentence gives the phrase its role:
+    the last guess."""
+    return next((kind for phrase, role, kind in _context()
+                 if phrase.search(before[-120:]) and (role is None or role.search(sentence))), None)

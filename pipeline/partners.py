@@ -20,7 +20,14 @@ from models.kinds import OrganisationType, RelationType, organisation_type
 from pipeline import compiled_patterns, gazetteer
 from pipeline.blocks import TextUnit
 from pipeline.gazetteer import Entry, by_canonical, entries, on_change
-from pipeline.partner_cues import type_before, type_from_context, type_in_apposition, type_in_coordination, type_in_name
+from pipeline.partner_cues import (
+    type_before,
+    type_from_context,
+    type_in_apposition,
+    type_in_coordination,
+    type_in_name,
+    type_in_place_name,
+)
 from pipeline.resolve import is_not_partner, resolve
 from pipeline.text import fold
 from pipeline.vocabulary import is_finding_label
@@ -125,16 +132,16 @@ def _in_enumeration(sentence: str, start: int, end: int) -> bool:
 
 
 def guess_type(name: str, sentence: str) -> OrganisationType:
-    """A type for an organisation the gazetteer does not know: from a word of its name, else from
-    a cue before it, an apposition after it, a name it is coordinated with, or last the phrase
-    before it (pipeline/data/partner_cues.yaml)."""
+    """A type for an organisation the gazetteer does not know: from a word of its name or its
+    making of a prefix and a place, else from a cue before it, an apposition after it, a name it
+    is coordinated with, or last the phrase before it (pipeline/data/partner_cues.yaml)."""
     folded = fold(name)
     if "cluster" in folded or folded.startswith("pole "):
         return "cluster"
     at = sentence.find(name)
     before, after = (sentence[:at], sentence[at + len(name):]) if at >= 0 else ("", "")
-    return (type_in_name(name) or type_before(before) or type_in_apposition(after)
-            or type_in_coordination(before, after) or type_from_context(before)
+    return (type_in_name(name) or type_in_place_name(name) or type_before(before) or type_in_apposition(after)
+            or type_in_coordination(before, after) or type_from_context(before, sentence)
             or ("project" if folded.startswith("interreg") else "organisation"))
 
 
@@ -190,7 +197,7 @@ def read_partners(units: list[TextUnit], subject: str | None, pipeline: Language
         if unit.discover:
             candidates |= {name for ent in doc.ents if ent.label_ != RULER_LABEL and (name := _clean(ent.text))}
         every += _link_acronyms([m for m in (_mention(ent, unit, pipeline) for ent in doc.ents) if m is not None])
-    every = _typed_alike(every)
+    every = _typed_alike(_spelled_by_initials(every))
     seen: dict[tuple[str, int], PartnerMention] = {}
     for m in every:
         seen.setdefault((m.canonical, m.page), m)
@@ -225,6 +232,20 @@ def _link_acronyms(mentions: list[PartnerMention]) -> list[PartnerMention]:
                 m = m.model_copy(update={"canonical": long.canonical, "type": long.type, "types": long.types})
         linked.append(m)
     return linked
+
+
+def _spelled_by_initials(mentions: list[PartnerMention]) -> list[PartnerMention]:
+    """"le Centre Spatial de Liège" on one page, "le CSL" on another: an unknown acronym of three
+    letters or more that spells the initials of a new organisation's name printed in the same
+    document is that organisation, with its type (an acronym in brackets right after its long
+    form is _link_acronyms's)."""
+    long_forms: dict[str, PartnerMention] = {}
+    for m in mentions:
+        if not m.known and len(initials := _initials(m.name)) >= 3 and initials != m.name:
+            long_forms.setdefault(initials, m)
+    return [m.model_copy(update={"canonical": long.canonical, "type": long.type, "types": long.types})
+            if not m.known and m.canonical == m.name and (long := long_forms.get(m.name)) is not None else m
+            for m in mentions]
 
 
 def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | None:

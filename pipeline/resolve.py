@@ -22,6 +22,7 @@ from pipeline.text import fold
 GENERIC_LEADS = ("le ", "la ", "les ", "l'", "du ", "des ", "cluster ", "clusters ", "pole ", "poles ", "projet ",
                  "projets ", "programme ", "interreg ", "label ", "salon ", "initiative ", "federation ",
                  "agence ", "plateforme ")
+ARTICLE_LEADS = GENERIC_LEADS[:6]
 PLACE_SEPARATOR = re.compile(r"\s*(?:[–—-]|,)\s*")
 SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "aux", "au", "en", "pour", "of", "the", "and"}
 FUZZY_CUTOFF = 88.0
@@ -86,7 +87,8 @@ def resolve(name: str) -> Resolution | None:
     for lead in GENERIC_LEADS:
         if folded.startswith(lead) and len(folded) > len(lead) + 1:
             inner = resolve(name[len(lead):])
-            if inner is not None:
+            # "la Wallonie" is the place, "Interreg Grande Région" or "salon Bruxelles" is not
+            if inner is not None and not (lead not in ARTICLE_LEADS and "place" in inner.entry.types):
                 return Resolution(inner.entry, "lead", inner.score)
     parts = PLACE_SEPARATOR.split(name)
     if len(parts) >= 2:

@@ -126,7 +126,7 @@ def _first_come(spans: list[Span]) -> list[Span]:
 
 def _name_extent(span: Span, places: set[int]) -> Span:
     """Where a capitalised name a cue introduced ends. Before "de" and what follows when that is
-    a place the NER or the gazetteer marked, or when what comes before is a proper name and no
+    a place of the gazetteer, or when what comes before is a proper name and no
     common noun that heads a name (so "Certech de Seneffe" and "Fibres-Energivie du Grand Est"
     stop, "Institut de Recherche Agronomique" does not). Before "et" when a word no French
     vocabulary holds follows: a second name ("Agence Export et Plasticentre Innovation"), where
@@ -137,11 +137,12 @@ def _name_extent(span: Span, places: set[int]) -> Span:
     if second is not None:
         span = Span(doc, span.start, second, label=span.label_, kb_id=span.kb_id_)
     for i in range(span.start + 1, span.end - 1):
-        if doc[i].lower_ not in LINKERS - {"of"}:  # English "of" stays in a name ("Laser World of Photonics")
+        # English "of" stays in a name ("Laser World of Photonics"); "de la", "de l'" is one linker
+        if doc[i].lower_ not in LINKERS - {"of"} or doc[i - 1].lower_ in LINKERS:
             continue
-        after = range(i + 1, span.end)
+        named = next((j for j in range(i + 1, span.end) if doc[j].lower_ not in LINKERS), span.end)
         headed = any(fold(doc[j].text) in NAME_HEADS for j in range(span.start, i))
-        if all(j in places for j in after) or not headed:
+        if all(j in places for j in range(named, span.end)) or not headed:
             return Span(doc, span.start, i, label=span.label_, kb_id=span.kb_id_)
     return span
 
@@ -166,7 +167,8 @@ def cue_names(doc: Doc) -> Doc:
     entities labelled CUE, their type in the span's kb_id. The gazetteer's names stay as they
     are; a cue's span replaces the statistical NER's guesses and the places it overlaps (it knows
     the name's extent and its type: "programme Interreg France-Wallonie-Vlaanderen")."""
-    places = {i for e in doc.ents if e.label_ == "LOC" or _is_place(e) for i in range(e.start, e.end)}
+    # the gazetteer's places, not the NER's: it takes "Pierre Bleue" or "Industrie du Bois" for one
+    places = {i for e in doc.ents if _is_place(e) for i in range(e.start, e.end)}
     found: list[Span] = []
     text = doc.text  # spaCy joins every token's text at each call
     for cue in cues():

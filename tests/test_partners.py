@@ -18,7 +18,7 @@ from pipeline.blocks import TextUnit
 from pipeline.extract import extract_document
 from pipeline.gazetteer import DATA
 from pipeline.partner_cues import type_in_apposition
-from pipeline.partners import clear_caches, read_partners
+from pipeline.partners import clear_caches, guess_type, read_partners
 from pipeline.resolve import resolve
 from pipeline.text import fold
 from tests.conftest import CORPUS
@@ -252,6 +252,12 @@ def test_held_out_discovery_of_organisations_the_gazetteer_does_not_know(tmp_pat
       ("Laser Days of Optics", "event")}),
     ("Le cluster collabore avec la Haute École de la Province de Namur.",
      {("Haute École de la Province de Namur", "institution")}),
+    # a cluster or a network of a place abroad; a French trade's joint body
+    ("Le cluster a rencontré le cluster danois Nordic Aqua Hub et l'interprofession Fibois Occitanie.",
+     {("Nordic Aqua Hub", "foreign_cluster"), ("Fibois Occitanie", "federation")}),
+    # a capitalised cue, then "de" and the rest of the name; its acronym further on is the same centre
+    ("Les essais ont été confiés au Centre Technique de la Pierre Bleue. Deux projets ont été menés avec le CTPB.",
+     {("Centre Technique de la Pierre Bleue", "institution")}),
 ])
 def test_names_introduced_by_cue_words_are_found_with_their_type(sentence: str, expected: set) -> None:
     """Cue words (pipeline/data/partner_cues.yaml) introduce names the gazetteer does not hold and
@@ -261,6 +267,34 @@ def test_names_introduced_by_cue_words_are_found_with_their_type(sentence: str, 
     with gazetteer_without(WITHHELD):
         mentions, _, _ = read_partners([TextUnit(sentence, 3)], "Plastiwin")
     assert {(m.canonical, m.type) for m in mentions if not m.known} >= expected
+
+
+@pytest.mark.parametrize(("name", "sentence", "expected"), [
+    # the partner with which a cluster goes to a trade fair or on a mission abroad: the export agency,
+    # every name of the coordination; elsewhere "avec" says nothing
+    ("Exportia", "Une mission au salon Bauma a été organisée avec Exportia et l'Investa.", "agency"),
+    ("Investa", "Une mission au salon Bauma a été organisée avec Exportia et l'Investa.", "agency"),
+    ("Agrovia", "Des ateliers ont été organisés avec Agrovia et ses membres.", "organisation"),
+    # a prefix and a place: a university's short name, an Interreg strand; "Interreg" and a name: a project
+    ("UHasselt", "Des études ont été confiées à l'UHasselt.", "institution"),
+    ("UCM", "Des études ont été confiées à l'UCM.", "organisation"),
+    ("Interreg Grande Région", "Le projet est financé par l'Interreg Grande Région.", "programme"),
+    ("Interreg Zephyr", "Le cluster participe à l'Interreg Zephyr.", "project"),
+    # an apposition without an article
+    ("Aquavia", "Le cluster travaille avec Aquavia, centre de recherche liégeois, sur l'eau.", "institution"),
+])
+def test_the_type_of_a_new_name_from_its_role_its_making_or_an_apposition(name: str, sentence: str,
+                                                                        expected: str) -> None:
+    with gazetteer_without(WITHHELD):
+        assert guess_type(name, sentence) == expected
+
+
+def test_a_lead_word_before_a_place_names_no_place() -> None:
+    """"la Wallonie" is the place; "Interreg Grande Région" is not, when the gazetteer does not
+    know the programme: it is a new name to type, not a place to drop."""
+    with gazetteer_without(WITHHELD):
+        assert resolve("la Wallonie") is not None and resolve("Interreg Grande Région") is None
+    assert resolve("Interreg Grande Région").entry.canonical == "Interreg Grande Région"
 
 
 def test_a_name_followed_by_another_cued_name_is_not_typed_by_it() -> None:
@@ -284,11 +318,19 @@ def test_the_gazetteer_knows_an_acronym_the_tokenizer_splits() -> None:
     ("La stratégie 2023-2025 repose sur trois axes de partenariat.", {"2023-2025"}),
     ("Les projets Alpha et Beta ont été menés avec les entreprises du secteur.", {"Alpha et Beta"}),
     ("Le salon de la construction durable a réuni les entreprises partenaires.", {"construction", "durable"}),
+    # a cue in lower case opens no name that starts with "de": "le centre technique" + "de l'Industrie"
+    ("Le cluster collabore avec le centre technique de l'Industrie Verrière.", {"de l'Industrie Verrière",
+                                                                                "l'Industrie Verrière"}),
 ])
 def test_cues_make_no_name_of_a_period_an_enumeration_or_a_french_word(sentence: str, not_names: set) -> None:
     with gazetteer_without(WITHHELD):
         mentions, _, _ = read_partners([TextUnit(sentence, 3)], "Plastiwin")
     assert not {m.canonical for m in mentions} & not_names
+
+
+# what the parser's sentences lose: it ends a sentence before "ADEME." in "... avec l'agence
+# française ADEME.", so the cue no longer introduces the name
+PARSER_MISSES = {"valplus_2023_partenaires.pdf": {("ADEME", "agency", 1)}}
 
 
 @pytest.mark.slow  # a second spaCy pipeline
@@ -297,7 +339,8 @@ def test_sentences_from_the_sentence_tagger_find_the_partners_the_parser_did() -
     dependency parser, and tags parts of speech only where a candidate needs them (together
     two fifths of spaCy's time): on the corpus and the labelled partner reports, every mention
     and relation is the same as with the model as it comes (parser and tagger on every text;
-    also measured on the LibreOffice reports and 100 archive reports: none lost or added)."""
+    also measured on the LibreOffice reports and 100 archive reports: none lost or added), but
+    for one name the parser's sentences lose (PARSER_MISSES)."""
     import spacy
 
     from pipeline.blocks import document_blocks, text_units
@@ -319,9 +362,11 @@ def test_sentences_from_the_sentence_tagger_find_the_partners_the_parser_did() -
         subject = evaluation.cluster if evaluation is not None and evaluation.evaluation_type == "cluster" else None
         units = text_units(blocks)
         ours, theirs = read_partners(units, subject), read_partners(units, subject, with_parser)
-        assert {(m.canonical, m.type, m.page) for m in ours.mentions} == \
-               {(m.canonical, m.type, m.page) for m in theirs.mentions}, pdf.name
-        assert {(r.subject, r.relation, r.object) for r in ours.relations} == \
-               {(r.subject, r.relation, r.object) for r in theirs.relations}, pdf.name
+        mentions = {(m.canonical, m.type, m.page) for m in ours.mentions}
+        assert mentions - {(m.canonical, m.type, m.page) for m in theirs.mentions} == \
+               PARSER_MISSES.get(pdf.name, set()), pdf.name
+        assert {(m.canonical, m.type, m.page) for m in theirs.mentions} <= mentions, pdf.name
+        relations = {(r.subject, r.relation, r.object) for r in ours.relations}
+        assert {(r.subject, r.relation, r.object) for r in theirs.relations} <= relations, pdf.name
         compared += len(ours.mentions)
     assert compared > 100
