@@ -69,7 +69,7 @@ class CueEntry(_FileEntry):
 class ContextEntry(_FileEntry):
     phrase: str
     type: OrganisationType
-    sentence: str | None = None  # found in the sentence too, or the phrase says nothing
+    sentence: str | None = None  # found before the phrase too, or the phrase says nothing
 
 
 class OriginAdjectives(_FileEntry):
@@ -248,9 +248,9 @@ def _context() -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None, Organisat
                   None if c.sentence is None else re.compile(c.sentence, re.I), c.type) for c in _data().context)
 
 
-def type_from_context(before: str, sentence: str) -> OrganisationType | None:
+def type_from_context(before: str) -> OrganisationType | None:
     """The type a phrase just before the name, or before the coordination it ends, suggests
-    ("auprès de", "avec le soutien de WBI et de"), where the sentence gives the phrase its role:
-    the last guess."""
+    ("auprès de", "avec le soutien de WBI et de"), where what the sentence says before it gives
+    the phrase its role ("une mission au salon Bauma organisée avec"): the last guess."""
     return next((kind for phrase, role, kind in _context()
-                 if phrase.search(before[-120:]) and (role is None or role.search(sentence))), None)
+                 if phrase.search(before[-120:]) and (role is None or role.search(before))), None)

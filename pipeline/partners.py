@@ -141,7 +141,7 @@ def guess_type(name: str, sentence: str) -> OrganisationType:
     at = sentence.find(name)
     before, after = (sentence[:at], sentence[at + len(name):]) if at >= 0 else ("", "")
     return (type_in_name(name) or type_in_place_name(name) or type_before(before) or type_in_apposition(after)
-            or type_in_coordination(before, after) or type_from_context(before, sentence)
+            or type_in_coordination(before, after) or type_from_context(before)
             or ("project" if folded.startswith("interreg") else "organisation"))
 
 

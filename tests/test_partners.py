@@ -271,10 +271,11 @@ def test_names_introduced_by_cue_words_are_found_with_their_type(sentence: str, 
 
 @pytest.mark.parametrize(("name", "sentence", "expected"), [
     # the partner with which a cluster goes to a trade fair or on a mission abroad: the export agency,
-    # every name of the coordination; elsewhere "avec" says nothing
+    # every name of the coordination; elsewhere, or with the fair named after it, "avec" says nothing
     ("Exportia", "Une mission au salon Bauma a été organisée avec Exportia et l'Investa.", "agency"),
     ("Investa", "Une mission au salon Bauma a été organisée avec Exportia et l'Investa.", "agency"),
     ("Agrovia", "Des ateliers ont été organisés avec Agrovia et ses membres.", "organisation"),
+    ("Agrovia", "Le cluster a noué un partenariat avec Agrovia et participe au salon Agribex.", "organisation"),
     # a prefix and a place: a university's short name, an Interreg strand; "Interreg" and a name: a project
     ("UHasselt", "Des études ont été confiées à l'UHasselt.", "institution"),
     ("UCM", "Des études ont été confiées à l'UCM.", "organisation"),
