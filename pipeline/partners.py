@@ -196,8 +196,8 @@ def read_partners(units: list[TextUnit], subject: str | None, pipeline: Language
         doc = docs[unit.text]
         if unit.discover:
             candidates |= {name for ent in doc.ents if ent.label_ != RULER_LABEL and (name := _clean(ent.text))}
-        every += _link_acronyms([m for m in (_mention(ent, unit, pipeline) for ent in doc.ents) if m is not None])
-    every = _typed_alike(_spelled_by_initials(every))
+        every += [m for m in (_mention(ent, unit, pipeline) for ent in doc.ents) if m is not None]
+    every = _typed_alike(_link_acronyms(every))
     seen: dict[tuple[str, int], PartnerMention] = {}
     for m in every:
         seen.setdefault((m.canonical, m.page), m)
@@ -220,32 +220,28 @@ def _initials(name: str) -> str:
 
 
 def _link_acronyms(mentions: list[PartnerMention]) -> list[PartnerMention]:
-    """"Agence pour l'Entreprise et l'Innovation (AEI)": an unknown acronym printed in brackets
-    after an unknown long form whose initials it spells is the same organisation."""
+    """An unknown acronym is the new organisation whose name's initials it spells, printed in
+    brackets right after that name ("Agence pour l'Entreprise et l'Innovation (AEI)") or, three
+    letters or more, anywhere in the document ("le Centre Spatial de Liège" on one page, "le CSL"
+    on another): it takes that organisation's name and type."""
+    named: dict[str, PartnerMention] = {}  # initials of three letters or more: the first new name with them
+    for m in mentions:
+        if not m.known and len(initials := _initials(m.name)) >= 3 and initials != m.name:
+            named.setdefault(initials, m)
     linked = []
     for m in mentions:
-        if not m.known and m.name.isupper() and 2 <= len(m.name) <= 8:
-            long = next((o for o in mentions if not o.known and o is not m and o.sentence == m.sentence
-                         and f"{o.name} ({m.name})" in m.sentence.replace("’", "'")
-                         and _initials(o.name) == m.name), None)
+        if not m.known and m.name.isupper():
+            long = (_bracketed_long_form(m, mentions) if 2 <= len(m.name) <= 8 else None) or named.get(m.name)
             if long is not None:
                 m = m.model_copy(update={"canonical": long.canonical, "type": long.type, "types": long.types})
         linked.append(m)
     return linked
 
 
-def _spelled_by_initials(mentions: list[PartnerMention]) -> list[PartnerMention]:
-    """"le Centre Spatial de Liège" on one page, "le CSL" on another: an unknown acronym of three
-    letters or more that spells the initials of a new organisation's name printed in the same
-    document is that organisation, with its type (an acronym in brackets right after its long
-    form is _link_acronyms's)."""
-    long_forms: dict[str, PartnerMention] = {}
-    for m in mentions:
-        if not m.known and len(initials := _initials(m.name)) >= 3 and initials != m.name:
-            long_forms.setdefault(initials, m)
-    return [m.model_copy(update={"canonical": long.canonical, "type": long.type, "types": long.types})
-            if not m.known and m.canonical == m.name and (long := long_forms.get(m.name)) is not None else m
-            for m in mentions]
+def _bracketed_long_form(acronym: PartnerMention, mentions: list[PartnerMention]) -> PartnerMention | None:
+    return next((o for o in mentions if not o.known and o is not acronym and o.sentence == acronym.sentence
+                 and f"{o.name} ({acronym.name})" in acronym.sentence.replace("’", "'")
+                 and _initials(o.name) == acronym.name), None)
 
 
 def _mention(ent: Span, unit: TextUnit, pipeline: Language) -> PartnerMention | None:

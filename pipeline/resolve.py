@@ -19,10 +19,9 @@ from rapidfuzz import fuzz, process
 from pipeline.gazetteer import Entry, entries, not_partners, on_change, squash
 from pipeline.text import fold
 
-GENERIC_LEADS = ("le ", "la ", "les ", "l'", "du ", "des ", "cluster ", "clusters ", "pole ", "poles ", "projet ",
-                 "projets ", "programme ", "interreg ", "label ", "salon ", "initiative ", "federation ",
-                 "agence ", "plateforme ")
-ARTICLE_LEADS = GENERIC_LEADS[:6]
+ARTICLE_LEADS = ("le ", "la ", "les ", "l'", "du ", "des ")
+GENERIC_LEADS = (*ARTICLE_LEADS, "cluster ", "clusters ", "pole ", "poles ", "projet ", "projets ", "programme ",
+                 "interreg ", "label ", "salon ", "initiative ", "federation ", "agence ", "plateforme ")
 PLACE_SEPARATOR = re.compile(r"\s*(?:[–—-]|,)\s*")
 SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "aux", "au", "en", "pour", "of", "the", "and"}
 FUZZY_CUTOFF = 88.0
