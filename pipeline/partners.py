@@ -86,7 +86,7 @@ def nlp() -> Language:  # loaded once per process, from site-packages (no downlo
     preloaded = compiled_patterns.preload()  # before spaCy compiles its French tokenizer's pattern
     import spacy
 
-    from pipeline.spacy_components import FINDING_STARTS
+    from pipeline.spacy_components import COMPLETE_NAMES, FINDING_STARTS, NER_WHERE_NAMES
 
     pipeline = spacy.load(SPACY_MODEL, exclude=["lemmatizer", "parser"])
     compiled_patterns.keep(pipeline.tokenizer, preloaded)
@@ -94,7 +94,10 @@ def nlp() -> Language:  # loaded once per process, from site-packages (no downlo
     pipeline.add_pipe(FINDING_STARTS, after=SENTENCES)
     for name in TAGGING:
         pipeline.disable_pipe(name)
-    return with_names(pipeline)
+    pipeline = with_names(pipeline)
+    pipeline.add_pipe(NER_WHERE_NAMES, before=COMPLETE_NAMES)  # the NER, where a text may hold a name
+    pipeline.disable_pipe("ner")
+    return pipeline
 
 
 def with_names(pipeline: Language) -> Language:

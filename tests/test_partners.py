@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
 
 import pdfplumber
 import pytest
@@ -334,6 +335,70 @@ def test_cues_make_no_name_of_a_period_an_enumeration_or_a_french_word(sentence:
 PARSER_MISSES = {"valplus_2023_partenaires.pdf": {("ADEME", "agency", 1)}}
 
 
+PARTNER_PDFS = [*sorted(CORPUS.glob("*.pdf")),
+                *sorted((CORPUS.parent / "tests" / "data" / "partner_reports").glob("*.pdf"))]
+
+
+def _units_and_subject(pdf: Path) -> tuple[list[TextUnit], str | None]:
+    """The text units read_partners gets for a PDF, and the evaluated cluster, as extract_document
+    computes them."""
+    from pipeline.blocks import document_blocks, text_units
+    from pipeline.doc_meta import classify, evaluation_info
+    from pipeline.grid_tables import find_grids
+    from pipeline.pages import read_pages
+
+    pages = read_pages(pdf, pdf.name)
+    scan = find_grids(pages)
+    blocks = document_blocks(pages, scan.tables, scan.consumed)
+    kind, cluster = classify(pages, blocks, bool(scan.tables))
+    evaluation = evaluation_info(kind, cluster, pages, blocks)
+    cluster_evaluation = evaluation is not None and evaluation.evaluation_type == "cluster"
+    return text_units(blocks), evaluation.cluster if cluster_evaluation else None
+
+
+@pytest.mark.parametrize(("text", "may"), [
+    ("Les objectifs sont atteints. Ils le restent.", False),
+    ("Dans ce cadre, la cellule a été créée en 2019.", False),
+    ("Le cluster travaille avec Agoria.", True),
+    ("Le Forem a été consulté.", True),
+    ("Sirris a signé la convention.", True),  # a name opens the sentence
+])
+def test_the_ner_runs_where_a_text_may_hold_a_name(text: str, may: bool) -> None:
+    from pipeline.partners import nlp
+    from pipeline.spacy_components import may_hold_a_name
+
+    assert may_hold_a_name(nlp()(text)) is may
+
+
+def test_the_ner_skips_no_text_where_it_would_find_a_name() -> None:
+    """The NER runs only where a text may hold a name (NER_WHERE_NAMES): on the corpus and the
+    labelled partner reports, every mention and relation is the one the NER on every text gives,
+    and the only names discovery no longer weighs are no names (a date: "04/11/25")."""
+    from pipeline.partners import SENTENCES, _not_a_name, nlp
+    from pipeline.spacy_components import FINDING_STARTS, NER_WHERE_NAMES, may_hold_a_name
+
+    pipeline = nlp()
+    skipped = 0
+    for pdf in PARTNER_PDFS:
+        units, subject = _units_and_subject(pdf)
+        gated = read_partners(units, subject)
+        pipeline.enable_pipe("ner")
+        pipeline.disable_pipe(NER_WHERE_NAMES)
+        try:
+            everywhere = read_partners(units, subject, pipeline)
+        finally:
+            pipeline.disable_pipe("ner")
+            pipeline.enable_pipe(NER_WHERE_NAMES)
+        assert gated.mentions == everywhere.mentions, pdf.name
+        assert gated.relations == everywhere.relations, pdf.name
+        assert set(gated.candidates) <= set(everywhere.candidates), pdf.name
+        lost = set(everywhere.candidates) - set(gated.candidates)
+        assert all(_not_a_name(name) or not name[:1].isupper() for name in lost), (pdf.name, lost)
+        with pipeline.select_pipes(enable=[SENTENCES, FINDING_STARTS]):
+            skipped += sum(not may_hold_a_name(doc) for doc in pipeline.pipe({u.text for u in units}))
+    assert skipped > 100  # the gate was at work
+
+
 @pytest.mark.slow  # a second spaCy pipeline
 def test_sentences_from_the_sentence_tagger_find_the_partners_the_parser_did() -> None:
     """nlp() takes its sentence boundaries from the model's small sentence tagger, not from the
@@ -344,24 +409,13 @@ def test_sentences_from_the_sentence_tagger_find_the_partners_the_parser_did() -
     for one name the parser's sentences lose (PARSER_MISSES)."""
     import spacy
 
-    from pipeline.blocks import document_blocks, text_units
-    from pipeline.doc_meta import classify, evaluation_info
-    from pipeline.grid_tables import find_grids
-    from pipeline.pages import read_pages
     from pipeline.partners import SPACY_MODEL, nlp, with_names
 
     assert "parser" not in nlp().component_names and "tok2vec" not in nlp().pipe_names
     with_parser = with_names(spacy.load(SPACY_MODEL, exclude=["lemmatizer"]))  # the model as it comes
-    pdfs = sorted(CORPUS.glob("*.pdf")) + sorted((CORPUS.parent / "tests" / "data" / "partner_reports").glob("*.pdf"))
     compared = 0
-    for pdf in pdfs:
-        pages = read_pages(pdf, pdf.name)
-        scan = find_grids(pages)
-        blocks = document_blocks(pages, scan.tables, scan.consumed)
-        kind, cluster = classify(pages, blocks, bool(scan.tables))
-        evaluation = evaluation_info(kind, cluster, pages, blocks)
-        subject = evaluation.cluster if evaluation is not None and evaluation.evaluation_type == "cluster" else None
-        units = text_units(blocks)
+    for pdf in PARTNER_PDFS:
+        units, subject = _units_and_subject(pdf)
         ours, theirs = read_partners(units, subject), read_partners(units, subject, with_parser)
         mentions = {(m.canonical, m.type, m.page) for m in ours.mentions}
         assert mentions - {(m.canonical, m.type, m.page) for m in theirs.mentions} == \
