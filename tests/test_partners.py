@@ -403,10 +403,11 @@ def test_the_ner_skips_no_text_where_it_would_find_a_name() -> None:
 def test_sentences_from_the_sentence_tagger_find_the_partners_the_parser_did() -> None:
     """nlp() takes its sentence boundaries from the model's small sentence tagger, not from the
     dependency parser, and tags parts of speech only where a candidate needs them (together
-    two fifths of spaCy's time): on the corpus and the labelled partner reports, every mention
-    and relation is the same as with the model as it comes (parser and tagger on every text;
-    also measured on the LibreOffice reports and 100 archive reports: none lost or added), but
-    for one name the parser's sentences lose (PARSER_MISSES)."""
+    two fifths of spaCy's time); it runs the NER only where a text may hold a name, its matrix
+    products through numpy's BLAS instead of blis. On the corpus and the labelled partner reports,
+    every mention and relation is the same as with the model as it comes (parser, tagger and NER
+    on every text, blis; also measured on the LibreOffice reports and 80 archive reports: none
+    lost or added), but for one name the parser's sentences lose (PARSER_MISSES)."""
     import spacy
 
     from pipeline.partners import SPACY_MODEL, nlp, with_names
