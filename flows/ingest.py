@@ -178,19 +178,31 @@ def _finished(done: queue.SimpleQueue[PrefectFuture]) -> list[PrefectFuture]:
     return futures
 
 
+def _submitted(todo: list[FoundFile]) -> tuple[dict[int, int], queue.SimpleQueue[PrefectFuture]]:
+    """The extraction tasks submitted: each future's place in `todo` (by id), and the queue each
+    future is put in when it finishes.
+
+    One callback per future, registered once: prefect.futures.wait(timeout=...) called in a loop
+    registers a new callback on every pending future at each call, and at 1000 documents those
+    pile up until the task threads spend their time running them (the run stalled). And no list
+    of the futures outlives this function: a future holds its document's records (its final
+    state carries the task's result) for as long as it is referenced, so a finished one is held
+    only by the queue until it is taken, and its records go once loaded (a 1000-report run held
+    them all to its end)."""
+    extracts = extract_document_task.map(todo)
+    finished: queue.SimpleQueue[PrefectFuture] = queue.SimpleQueue()
+    for future in extracts:
+        future.add_done_callback(finished.put)
+    return {id(f): i for i, f in enumerate(extracts)}, finished
+
+
 def _extract_and_load(todo: list[FoundFile]) -> Loaded:
     """Extraction tasks run in the task runner; as they finish, their documents are loaded here,
     in the flow's thread, a batch per transaction: up to LOAD_BATCH documents, or whatever
     finished in the last LOAD_EVERY_SECONDS. One writer at a time, so loads never deadlock one
     another, and a statement carries many documents' rows (Neo4j's cost is per statement)."""
-    extracts = extract_document_task.map(todo)
-    index = {id(f): i for i, f in enumerate(extracts)}
-    # One callback per future, registered once: prefect.futures.wait(timeout=...) called in a
-    # loop registers a new callback on every pending future at each call, and at 1000 documents
-    # those pile up until the task threads spend their time running them (the run stalled).
-    finished: queue.SimpleQueue[PrefectFuture] = queue.SimpleQueue()
-    for future in extracts:
-        future.add_done_callback(finished.put)
+    index, finished = _submitted(todo)
+    remaining = len(todo)
     rows: dict[int, IngestRow] = {}
     pending: list[int] = []
     written = 0
@@ -207,12 +219,12 @@ def _extract_and_load(todo: list[FoundFile]) -> Loaded:
         last = time.monotonic()
 
     with _interrupts_at_safe_points() as interrupted:
-        remaining = len(extracts)
         while remaining:
-            done = _finished(finished)
+            done = sorted(_finished(finished), key=lambda f: index[id(f)])
             remaining -= len(done)
-            for future in sorted(done, key=lambda f: index[id(f)]):
-                i = index[id(future)]
+            while done:
+                future = done.pop(0)
+                i = index.pop(id(future))
                 rows[i] = _extracted(future, todo[i])
                 if rows[i].status == "extracted":
                     notify("extracted", rows[i])

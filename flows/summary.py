@@ -55,7 +55,7 @@ def summary_markdown(report: IngestReport) -> str:
              "|---|---|" + "---|" * len(ARTIFACT_FACTS) + "---|---|"]
     for r in report.rows:
         facts = r.facts()
-        warnings = "; ".join(f"{w.code} (p. {w.page})" for w in r.result.warnings) if r.result else ""
+        warnings = "; ".join(f"{w.code} (p. {w.page})" for w in r.warnings())
         cells = [r.source, r.status, *(facts.get(key) for key in ARTIFACT_FACTS), warnings, r.reason]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     if report.network is not None:

@@ -51,6 +51,7 @@ class IngestRow:
     reason: str = ""
     counters: dict[str, int] = field(default_factory=dict)
     path: str = ""
+    shown: RowView | None = None  # what the summaries show of a result let go (without_records)
 
     @classmethod
     def failure(cls, source: str, reason: str, path: str = "", result: ExtractionResult | None = None) -> IngestRow:
@@ -61,12 +62,20 @@ class IngestRow:
     def records_written(self) -> int:
         return records_written(self.counters)
 
+    def without_records(self) -> IngestRow:
+        """The row once its records are in Neo4j: what the summaries show of it, not its
+        extraction. A run keeps every row to its end, and a 1000-report run held every report's
+        records until then."""
+        if self.result is None:
+            return self
+        return replace(self, result=None, shown=self.view())
+
     def facts(self) -> dict[str, Fact]:
         """What the summaries (terminal table, Prefect artifact) show of the document; empty
         when it was not extracted (unchanged, failed to open, pruned)."""
         res = self.result
         if res is None:
-            return {}
+            return dict(self.shown.facts) if self.shown is not None else {}
         ev = res.evaluation
         return {"Type": res.document.doc_type, "Cluster": ev.cluster if ev else None,
                 "Year": ev.year if ev else None, "Evaluator": ev.evaluator if ev else None,
@@ -74,13 +83,15 @@ class IngestRow:
                 "Constats": len(res.constats), "Partners": len({m.canonical for m in res.partners}),
                 "Warnings": len(res.warnings)}
 
+    def warnings(self) -> list[WarningView]:
+        if self.result is None:
+            return list(self.shown.warnings) if self.shown is not None else []
+        return [WarningView(code=w.code, message=w.message, page=w.page) for w in self.result.warnings]
 
     def view(self) -> RowView:
         """The row as the summaries show it, without its records: what the warm service sends the CLI."""
-        warnings = [WarningView(code=w.code, message=w.message, page=w.page)
-                    for w in (self.result.warnings if self.result else [])]
         return RowView(source=self.source, status=self.status, reason=self.reason,
-                       facts=self.facts(), warnings=warnings)
+                       facts=self.facts(), warnings=self.warnings())
 
 
 def planned_rows(found: Discovery, todo_plan: Plan) -> list[IngestRow]:
@@ -156,8 +167,8 @@ def load_many(driver: Driver, rows: list[IngestRow], database: str | None = None
         alone = [load_many(driver, [r], database) for r in rows]
         return Loaded([r for one in alone for r in one.rows], sum(one.records_written for one in alone))
     outcome = {id(r): o for r, o in zip(todo, batch.outcomes, strict=True)}  # in the order given
-    loaded = [IngestRow(r.source, outcome[id(r)].status, r.result, counters=outcome[id(r)].counters, path=r.path)
-              if id(r) in outcome else r for r in rows]
+    loaded = [IngestRow(r.source, outcome[id(r)].status, r.result, counters=outcome[id(r)].counters,
+                        path=r.path).without_records() if id(r) in outcome else r for r in rows]
     return Loaded(loaded, batch.records_written)
 
 

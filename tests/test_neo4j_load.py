@@ -178,6 +178,19 @@ def test_a_batch_writes_the_same_graph_as_one_document_at_a_time(driver, tmp_pat
     assert _counts(driver) == one_by_one
 
 
+def test_a_loaded_row_lets_its_records_go_and_keeps_what_the_summaries_show(driver, tmp_path):
+    """A run keeps every row to its end: a loaded row must not hold its document's records (a
+    1000-report run held them all), only what the terminal table and the artifact show."""
+    rows = _generated_rows(tmp_path, (35, 36))
+    apply_migrations(driver)
+    shown = {r.source: (r.facts(), r.warnings()) for r in rows}
+    assert all(facts["Criteria"] for facts, _ in shown.values())
+    loaded = load_many(driver, rows).rows
+    assert [r.status for r in loaded] == ["loaded", "loaded"]
+    assert all(r.result is None for r in loaded)
+    assert {r.source: (r.facts(), r.warnings()) for r in loaded} == shown
+
+
 def test_a_document_neo4j_refuses_fails_alone_in_its_batch(driver, tmp_path):
     good, bad, other = _generated_rows(tmp_path, (41, 42, 43))
     bad.result.document.title = {"not": "a property value"}  # Neo4j refuses maps as property values
