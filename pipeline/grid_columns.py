@@ -18,7 +18,13 @@ from dataclasses import dataclass
 
 from pipeline.grid_settings import GridSettings
 from pipeline.pages import Line, Page, Word
-from pipeline.vocabulary import COLUMN_KEYS, caption_number, column_phrases, header_token, header_words_at_most
+from pipeline.vocabulary import (
+    COLUMN_KEYS,
+    caption_number,
+    column_phrases_by_first_word,
+    header_token,
+    header_words_at_most,
+)
 
 HEADING = re.compile(r"^\d+(?:\.\d+)*\.?\s+\S")
 
@@ -71,7 +77,7 @@ def find_header(line: Line, settings: GridSettings) -> dict[str, Heading] | None
     matched = 0
     i = 0
     while i < len(tokens):
-        for phrase, key in column_phrases():
+        for phrase, key in column_phrases_by_first_word().get(tokens[i], ()):
             if key not in found and tuple(tokens[i:i + len(phrase)]) == phrase:
                 words = line.words[i:i + len(phrase)]
                 found[key] = Heading(words[0], words[0].x0, words[-1].x1)

@@ -54,8 +54,8 @@ def may_hold_a_name(doc: Doc) -> bool:
 
 class NerWhereNames:
     """The model's statistical NER, run only on the texts that may hold a name (may_hold_a_name):
-    it costs a third of a page's extraction, and on the others it can only propose what the
-    pipeline drops. The NER itself stays in the pipeline, disabled, with its weights."""
+    it is most of spaCy's time, and on the other texts it can only propose what the pipeline
+    drops. The NER itself stays in the pipeline, disabled, with its weights."""
 
     def __init__(self, ner: EntityRecognizer) -> None:
         self.ner = ner

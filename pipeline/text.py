@@ -4,8 +4,10 @@ the resolver or the section parser can use them without pulling in the table or 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
+@lru_cache(maxsize=1 << 16)  # the same short words again and again: a header's, a cue's, a name's
 def fold(text: str) -> str:
     """Lower case without accents: wording and names must match whatever the case and accents."""
     return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")

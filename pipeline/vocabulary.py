@@ -159,6 +159,16 @@ def column_phrases() -> list[tuple[tuple[str, ...], str]]:
 
 
 @_compiled
+def column_phrases_by_first_word() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """column_phrases by their first word, each list in column_phrases' order: a line's word is
+    compared with the headings it can open, not with all of them (find_header runs on most lines)."""
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase, key in column_phrases():
+        by_first.setdefault(phrase[0], []).append((phrase, key))
+    return by_first
+
+
+@_compiled
 def header_words_at_most() -> int:
     """The most words the headings of one header row can take: each column's longest heading."""
     longest: dict[str, int] = {}
