@@ -106,7 +106,14 @@ def local_server() -> Iterator[str]:
 
 def _drain_to(proc: subprocess.Popen[bytes]) -> None:
     """Send the logs and events still queued in this process while the server can take them."""
-    if proc.poll() is not None:
+    if proc.poll() is None:
+        drain_queued()
+
+
+def drain_queued() -> None:
+    """Send the logs and events this process still has queued for its Prefect API (nothing to do
+    when it never imported Prefect): what Prefect would do at the interpreter's exit."""
+    if "prefect" not in sys.modules:
         return
     from prefect.events.worker import EventsWorker
     from prefect.logging.handlers import APILogWorker
