@@ -6,11 +6,21 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+CACHED_FOLD_CHARS = 64  # a word, a heading, a name: folded again and again; a page's text is not
 
-@lru_cache(maxsize=1 << 16)  # the same short words again and again: a header's, a cue's, a name's
+
 def fold(text: str) -> str:
-    """Lower case without accents: wording and names must match whatever the case and accents."""
+    """Lower case without accents: wording and names must match whatever the case and accents.
+    Short texts come from a cache; long ones (a page, a document's words) are folded each time,
+    so that a worker's memory does not keep the documents it has read."""
+    return _folded_short(text) if len(text) <= CACHED_FOLD_CHARS else _folded(text)
+
+
+def _folded(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+
+
+_folded_short = lru_cache(maxsize=1 << 16)(_folded)
 
 
 def join_text(parts: list[str]) -> str:
