@@ -41,7 +41,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from flows.progress import stop_event
 from pipeline.archive import FoundFile, count_pdfs
-from pipeline.ingest import IngestRow, extract_one
+from pipeline.ingest_row import IngestRow, extract_one
 from pipeline.limits import MB, Limits, limits
 from pipeline.pages import describe
 

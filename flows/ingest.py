@@ -51,7 +51,6 @@ from pipeline.graph_load import move_documents, record_origins
 from pipeline.graph_summary import graph_summary
 from pipeline.ingest import (
     TRANSIENT_ERRORS,
-    IngestRow,
     Loaded,
     finish,
     load_many,
@@ -59,6 +58,7 @@ from pipeline.ingest import (
     planned_rows,
     unavailable,
 )
+from pipeline.ingest_row import IngestRow
 from pipeline.pages import describe, sha256_of
 from pipeline.versioning import extraction_version
 

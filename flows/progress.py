@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from models.kinds import IngestEvent as Event
-from pipeline.ingest import IngestRow
+from pipeline.ingest_row import IngestRow
 
 Listener = Callable[[Event, IngestRow], None]
 _listener: ContextVar[Listener | None] = ContextVar("evalgraph_ingest_listener", default=None)

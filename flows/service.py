@@ -33,7 +33,7 @@ from flows.service_client import connect
 from models.service import Message, Outcome, Progress, Refused, RunFailed, Submission
 from pipeline import PIPELINE_VERSION
 from pipeline.config import run_environment
-from pipeline.ingest import IngestRow
+from pipeline.ingest_row import IngestRow
 from pipeline.pages import describe
 from pipeline.versioning import knowledge_digest
 

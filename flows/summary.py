@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from models.service import Outcome
 from pipeline.graph_summary import GraphSummary
-from pipeline.ingest import IngestRow
+from pipeline.ingest_row import IngestRow
 from pipeline.network import NetworkResult
 from pipeline.network_store import network_summary
 

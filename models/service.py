@@ -41,7 +41,7 @@ class WarningView(Message):
 
 
 class RowView(Message):
-    """One document's outcome as the summaries show it (pipeline.ingest.IngestRow.view)."""
+    """One document's outcome as the summaries show it (pipeline.ingest_row.IngestRow.view)."""
 
     source: str
     status: IngestStatus

@@ -13,13 +13,14 @@ one statement per kind of fact: Neo4j's cost is per statement far more than per 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from neo4j import Driver, ManagedTransaction
+from typing import TYPE_CHECKING, Any
 
 from models import ExtractionResult
 from models.kinds import RELATION_TYPES, TYPE_LABELS, LoadStatus
 from pipeline.identity import KnownDocument, Move
+
+if TYPE_CHECKING:  # the driver's types only: an extraction worker imports records_written, not the driver
+    from neo4j import Driver, ManagedTransaction
 
 OWNED_LABELS = ("Evaluation", "Question", "Criterion", "Judgment", "Constat", "Phase", "Figure", "Section",
                 "StrategicAxis")

@@ -1,6 +1,6 @@
 """The steps of ingesting an archive, as plain functions: find the PDFs, set aside the
-unchanged ones by content hash, extract one document, load one document, and finish
-(prune removed documents, refresh the network analytics).
+unchanged ones by content hash, extract one document (pipeline.ingest_row), load one document,
+and finish (prune removed documents, refresh the network analytics).
 
 The Prefect flow in flows/ingest.py only orchestrates these (mapping, retries, caching);
 each step is tested here without Prefect. A failing document (unreadable PDF, refused
@@ -9,18 +9,14 @@ load) becomes a row with its reason and never stops the others; what was loaded 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 
 from neo4j import Driver
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
-from models import ExtractionResult
-from models.kinds import GRAPH_CHANGING, IngestStatus
-from models.service import Fact, RowView, WarningView
+from models.kinds import GRAPH_CHANGING
 from pipeline import gazetteer
 from pipeline.archive import Discovery, FoundFile
-from pipeline.extract import extract_document
 from pipeline.gazetteer_scope import scope_digest
 from pipeline.graph_load import (
     gazetteer_evidence,
@@ -28,70 +24,16 @@ from pipeline.graph_load import (
     load_documents,
     prune_documents,
     record_gazetteer,
-    records_written,
 )
 from pipeline.identity import KnownDocument, Plan, plan
+from pipeline.ingest_row import IngestRow
 from pipeline.network import NetworkResult
 from pipeline.network_store import analysis_exists, refresh_network
-from pipeline.pages import DocumentReadError, describe
 from pipeline.versioning import extraction_version
 
 # Worth retrying: the server is restarting, a cluster leader changed, a deadlock between two
 # documents loading the same organisation. Anything else will fail the same way again.
 TRANSIENT_ERRORS = (ServiceUnavailable, SessionExpired, TransientError)
-
-
-@dataclass
-class IngestRow:
-    """One document's outcome (models.kinds.IngestStatus says what each status means)."""
-
-    source: str
-    status: IngestStatus
-    result: ExtractionResult | None = None
-    reason: str = ""
-    counters: dict[str, int] = field(default_factory=dict)
-    path: str = ""
-    shown: RowView | None = None  # what the summaries show of a result let go (without_records)
-
-    @classmethod
-    def failure(cls, source: str, reason: str, path: str = "", result: ExtractionResult | None = None) -> IngestRow:
-        """A failed document: its reason starts with its identity, as every message does."""
-        return cls(source, "failed", result, f"{source}: {reason}", path=path)
-
-    @property
-    def records_written(self) -> int:
-        return records_written(self.counters)
-
-    def without_records(self) -> IngestRow:
-        """The row once its records are in Neo4j: what the summaries show of it, not its
-        extraction. A run keeps every row to its end, and a 1000-report run held every report's
-        records until then."""
-        if self.result is None:
-            return self
-        return replace(self, result=None, shown=self.view())
-
-    def facts(self) -> dict[str, Fact]:
-        """What the summaries (terminal table, Prefect artifact) show of the document; empty
-        when it was not extracted (unchanged, failed to open, pruned)."""
-        res = self.result
-        if res is None:
-            return dict(self.shown.facts) if self.shown is not None else {}
-        ev = res.evaluation
-        return {"Type": res.document.doc_type, "Cluster": ev.cluster if ev else None,
-                "Year": ev.year if ev else None, "Evaluator": ev.evaluator if ev else None,
-                "Pages": res.document.pages, "Questions": len(res.questions), "Criteria": len(res.criteria),
-                "Constats": len(res.constats), "Partners": len({m.canonical for m in res.partners}),
-                "Warnings": len(res.warnings)}
-
-    def warnings(self) -> list[WarningView]:
-        if self.result is None:
-            return list(self.shown.warnings) if self.shown is not None else []
-        return [WarningView(code=w.code, message=w.message, page=w.page) for w in self.result.warnings]
-
-    def view(self) -> RowView:
-        """The row as the summaries show it, without its records: what the warm service sends the CLI."""
-        return RowView(source=self.source, status=self.status, reason=self.reason,
-                       facts=self.facts(), warnings=self.warnings())
 
 
 def planned_rows(found: Discovery, todo_plan: Plan) -> list[IngestRow]:
@@ -128,18 +70,6 @@ def known_and_current(driver: Driver, database: str | None = None) -> dict[str, 
 def plan_ingest(driver: Driver, files: list[FoundFile], database: str | None = None) -> Plan:
     """What is to be done with each found file, against what the graph holds now."""
     return plan(files, known_and_current(driver, database), extraction_version(), gazetteer.digest())
-
-
-def extract_one(found: FoundFile) -> IngestRow:
-    """Extraction never raises for bad input: the row says why the document was not read."""
-    source = found.source
-    try:
-        result = extract_document(Path(found.path), source, found.origin)
-        return IngestRow(source, "extracted", result, path=found.path)
-    except DocumentReadError as exc:
-        return IngestRow(source, "failed", reason=str(exc), path=found.path)
-    except (OSError, MemoryError, RecursionError) as exc:
-        return IngestRow.failure(source, describe(exc), found.path)
 
 
 @dataclass

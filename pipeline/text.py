@@ -16,8 +16,25 @@ def fold(text: str) -> str:
     return _folded_short(text) if len(text) <= CACHED_FOLD_CHARS else _folded(text)
 
 
+class _WithoutMarks(dict[int, int | None]):
+    """str.translate's table that drops combining marks (category Mn, the accents NFD splits
+    off) and keeps every other character: filled as characters are met, so it holds the
+    alphabet of the documents read, a few hundred entries."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)) == "Mn" else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 def _folded(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
+    lower = text.lower()
+    if lower.isascii():  # most words: no accent to take off
+        return lower
+    return unicodedata.normalize("NFD", lower).translate(_WITHOUT_MARKS)
 
 
 _folded_short = lru_cache(maxsize=1 << 16)(_folded)

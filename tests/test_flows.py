@@ -19,7 +19,7 @@ from flows.ingest import run_ingest
 from flows.progress import listening
 from flows.summary import ARTIFACT_KEY
 from pipeline.archive import FoundFile
-from pipeline.ingest import extract_one
+from pipeline.ingest_row import extract_one
 from tests.conftest import TWIST_2025
 
 

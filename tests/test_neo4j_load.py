@@ -13,7 +13,8 @@ from corpus_tools.grid_pdf import build_grid_pdf
 from corpus_tools.synthetic import Layout, make_report
 from graph_schema import apply_migrations
 from pipeline.archive import FoundFile
-from pipeline.ingest import extract_one, load_many, load_one, unavailable
+from pipeline.ingest import load_many, load_one, unavailable
+from pipeline.ingest_row import extract_one
 from tests.conftest import CORPUS, TWIST_2025
 
 

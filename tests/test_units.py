@@ -8,7 +8,7 @@ from pipeline.doc_meta import find_date, find_period
 from pipeline.grid_parser import split_constats
 from pipeline.grid_tables import find_grids
 from pipeline.pages import Page, Word, group_lines
-from pipeline.text import join_text
+from pipeline.text import fold, join_text
 from pipeline.vocabulary import normalise_judgment
 
 
@@ -24,6 +24,16 @@ from pipeline.vocabulary import normalise_judgment
 ])
 def test_judgment_scale(label, expected):
     assert normalise_judgment(label) == expected
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Économie de la Région", "economie de la region"), ("AWEX", "awex"), ("", ""),
+    ("Pôle MecaTech – Liège", "pole mecatech – liege"), ("e\u0301te\u0301", "ete"),  # accents already apart
+    ("Straße İzmir ﬁn", "straße izmir ﬁn"),  # no mark to drop: only the case changes (İ's dot is a mark)
+    ("Ελληνικά ά", "ελληνικα α"), ("Ça coûte 12 €", "ca coute 12 €"), ("x" * 80 + "é", "x" * 80 + "e"),
+])
+def test_fold_lowers_and_drops_the_accents_only(text: str, folded: str) -> None:
+    assert fold(text) == folded
 
 
 def test_split_constats_keeps_numbers_and_text():
